@@ -1,0 +1,51 @@
+# Waymark: two commands do everything on a fresh machine.
+#   make up    start the whole platform (embedded: SQLite, no servers) with demo data
+#   make test  install what the tests need and run every test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := shared services/directory services/audit services/planner services/destinations services/reporting
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.test-installed
+PORT ?= 8000
+
+.PHONY: up test lint bench contracts install install-test system-packages postgres clean
+
+up: install
+	$(BIN)/waymark up --port $(PORT)
+
+test: install-test system-packages postgres lint
+	$(BIN)/pytest -n 2 --dist loadgroup --timeout 600
+
+lint: install-test
+	$(BIN)/lint-imports pyproject.toml
+	$(BIN)/ruff check .
+
+bench: install-test postgres
+	$(BIN)/python -m bench
+
+contracts: install
+	$(BIN)/waymark contracts --out contracts
+
+install: $(STAMP)
+$(STAMP): $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements/constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements/constraints.txt $(foreach p,$(PACKAGES),-e $(p))
+	touch $@
+
+install-test: $(TEST_STAMP)
+$(TEST_STAMP): $(STAMP) requirements/test.txt
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -r requirements/test.txt
+	touch $@
+
+# Debian packages the tests drive: the PostgreSQL server and client.
+system-packages:
+	@scripts/ensure-system-packages
+
+postgres:
+	@scripts/ensure-postgres
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Waymark audit: Compass-style self-evaluation against the Gatsby Benchmarks."""

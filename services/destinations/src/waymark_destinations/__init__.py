@@ -1,0 +1,1 @@
+"""Waymark destinations: intended, actual and sustained destinations of every young person."""

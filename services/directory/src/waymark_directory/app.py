@@ -1,0 +1,18 @@
+"""Directory's Flask app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from waymark_directory.entrypoints.api import api
+from waymark_shared.service import ServiceRuntime
+from waymark_shared.web.app import create_service_app
+
+
+def create_app(runtime: ServiceRuntime) -> Flask:
+    return create_service_app(
+        runtime,
+        [api],
+        api_title="Waymark directory",
+        api_description="Institutions, staff and roles, the learner roster and activity providers.",
+    )

@@ -1,0 +1,18 @@
+"""Reporting's Flask app factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from waymark_reporting.entrypoints.api import api
+from waymark_shared.service import ServiceRuntime
+from waymark_shared.web.app import create_service_app
+
+
+def create_app(runtime: ServiceRuntime) -> Flask:
+    return create_service_app(
+        runtime,
+        [api],
+        api_title="Waymark reporting",
+        api_description="Read models and reports, projected from every service's events.",
+    )

@@ -1,0 +1,1 @@
+"""Projections of other services' events into reporting's read models."""

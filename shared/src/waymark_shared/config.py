@@ -1,0 +1,95 @@
+"""Settings read from environment variables, once per process, by bootstrap code.
+
+A setting can be given per service by prefixing it with ``WAYMARK_<SERVICE>_``
+(``WAYMARK_AUDIT_DATABASE_URL``) or for every service without the prefix
+(``DATABASE_URL``). Without either, the embedded default applies: a SQLite file per
+service in the data folder and no Kafka.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+EMBEDDED = "embedded"
+KAFKA = "kafka"
+
+
+def _lookup(env: Mapping[str, str], service: str, key: str) -> str | None:
+    for name in (f"WAYMARK_{service.upper()}_{key}", key):
+        value = env.get(name)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def parse_api_version(text: str | None) -> tuple[int, ...] | None:
+    """``"2.0"`` → ``(2, 0)``; kafka-python probes the broker when this is ``None``."""
+    if not text:
+        return None
+    return tuple(int(part) for part in text.split("."))
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    data_dir: Path
+    database_url: str
+    kafka_bootstrap_servers: str | None
+    kafka_api_version: tuple[int, ...] | None
+    kafka_partitions: int
+    transport: str
+    topic_prefix: str
+    public_url: str
+    log_level: str
+    log_format: str
+    max_body_bytes: int
+    environment: str
+
+    @property
+    def topic(self) -> str:
+        return topic_for(self.topic_prefix, self.service)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def source_database_url(self, source: str, env: Mapping[str, str] | None = None) -> str:
+        """Where the embedded transport reads another service's event log from."""
+        return Settings.from_env(source, env, data_dir=self.data_dir).database_url
+
+    @classmethod
+    def from_env(
+        cls,
+        service: str,
+        env: Mapping[str, str] | None = None,
+        *,
+        data_dir: Path | None = None,
+    ) -> Settings:
+        env = os.environ if env is None else env
+        get = lambda key, default=None: _lookup(env, service, key) or default  # noqa: E731
+        data_dir = Path(data_dir or get("WAYMARK_DATA_DIR", "var")).resolve()
+        database_url = get("DATABASE_URL") or f"sqlite:///{data_dir / 'data' / service}.sqlite3"
+        bootstrap = get("KAFKA_BOOTSTRAP_SERVERS")
+        return cls(
+            service=service,
+            data_dir=data_dir,
+            database_url=database_url,
+            kafka_bootstrap_servers=bootstrap,
+            kafka_api_version=parse_api_version(get("KAFKA_API_VERSION")),
+            kafka_partitions=int(get("KAFKA_PARTITIONS", "6")),
+            transport=get("WAYMARK_TRANSPORT", KAFKA if bootstrap else EMBEDDED),
+            topic_prefix=get("WAYMARK_TOPIC_PREFIX", "waymark"),
+            public_url=get("WAYMARK_PUBLIC_URL", "http://127.0.0.1:8000"),
+            log_level=get("LOG_LEVEL", "INFO"),
+            log_format=get("LOG_FORMAT", "json"),
+            max_body_bytes=int(get("MAX_BODY_BYTES", str(1024 * 1024))),
+            environment=get("WAYMARK_ENV", "development"),
+        )
+
+
+def topic_for(prefix: str, service: str) -> str:
+    """One topic per producing service, e.g. ``waymark.audit.events``."""
+    return f"{prefix}.{service}.events"

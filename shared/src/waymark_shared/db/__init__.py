@@ -1,0 +1,1 @@
+"""Database plumbing shared by every service: engines, backbone tables, migrations."""

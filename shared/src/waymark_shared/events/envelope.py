@@ -1,0 +1,173 @@
+"""The event envelope: CloudEvents 1.0 attributes plus Waymark's extensions.
+
+An event is written as a :class:`NewEvent` (what a command handler decides happened)
+and read back as a :class:`RecordedEvent` (what the store holds, with its stream
+version and its place in the log). ``to_cloudevent`` gives the structured-mode JSON
+that partners receive on Kafka; extension attribute names follow the CloudEvents rule
+of lower-case letters and digits only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+TYPE_PREFIX = "uk.waymark"
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def qualified_type(source_service: str, name: str) -> str:
+    """``("audit", "AuditCompleted")`` → ``uk.waymark.audit.AuditCompleted``."""
+    return f"{TYPE_PREFIX}.{source_service}.{name}"
+
+
+def source_uri(source_service: str) -> str:
+    return f"/waymark/{source_service}"
+
+
+def short_type(event_type: str) -> str:
+    return event_type.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event a handler wants appended. ``subject`` is the institution id."""
+
+    type: str
+    subject: str
+    data: Mapping[str, Any]
+    schema_version: int | None = None
+    id: str = field(default_factory=new_event_id)
+    time: str = field(default_factory=utc_now_iso)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A place in one store's log, ordered as the log is read.
+
+    ``commit_id`` orders transactions (always 0 on SQLite, whose writers are
+    serialised; the writing transaction's id on PostgreSQL); ``position`` orders
+    events within it and is unique across the store.
+    """
+
+    commit_id: int = 0
+    position: int = 0
+
+    def __lt__(self, other: Checkpoint) -> bool:
+        return (self.commit_id, self.position) < (other.commit_id, other.position)
+
+    def __le__(self, other: Checkpoint) -> bool:
+        return (self.commit_id, self.position) <= (other.commit_id, other.position)
+
+    def token(self) -> str:
+        return f"{self.commit_id}-{self.position}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> Checkpoint:
+        if not token:
+            return cls()
+        commit_id, _, position = token.partition("-")
+        return cls(int(commit_id), int(position))
+
+
+START = Checkpoint()
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """An event as stored and as delivered to subscribers."""
+
+    id: str
+    source: str
+    type: str
+    subject: str
+    time: str
+    data: Mapping[str, Any]
+    schema_version: int
+    stream_id: str
+    stream_version: int
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    actor: str | None = None
+    checkpoint: Checkpoint = START
+
+    @property
+    def name(self) -> str:
+        return short_type(self.type)
+
+    @property
+    def source_service(self) -> str:
+        return self.source.rsplit("/", 1)[-1]
+
+    def with_data(self, data: Mapping[str, Any], schema_version: int) -> RecordedEvent:
+        return replace(self, data=data, schema_version=schema_version)
+
+    def to_cloudevent(self) -> dict[str, Any]:
+        return {
+            "specversion": SPEC_VERSION,
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "subject": self.subject,
+            "time": self.time,
+            "datacontenttype": CONTENT_TYPE,
+            "dataschema": dataschema_uri(self.type, self.schema_version),
+            "schemaversion": self.schema_version,
+            "streamid": self.stream_id,
+            "streamversion": self.stream_version,
+            "correlationid": self.correlation_id,
+            "causationid": self.causation_id,
+            "actor": self.actor,
+            "position": self.checkpoint.token(),
+            "data": dict(self.data),
+        }
+
+    @classmethod
+    def from_cloudevent(cls, body: Mapping[str, Any]) -> RecordedEvent:
+        missing = [key for key in REQUIRED_ATTRIBUTES if body.get(key) in (None, "")]
+        if missing:
+            raise ValueError(f"not a Waymark CloudEvent, missing {', '.join(missing)}")
+        return cls(
+            id=body["id"],
+            source=body["source"],
+            type=body["type"],
+            subject=body["subject"],
+            time=body["time"],
+            data=body.get("data") or {},
+            schema_version=int(body["schemaversion"]),
+            stream_id=body["streamid"],
+            stream_version=int(body["streamversion"]),
+            correlation_id=body.get("correlationid"),
+            causation_id=body.get("causationid"),
+            actor=body.get("actor"),
+            checkpoint=Checkpoint.parse(body.get("position")),
+        )
+
+
+REQUIRED_ATTRIBUTES = (
+    "specversion",
+    "id",
+    "source",
+    "type",
+    "subject",
+    "time",
+    "schemaversion",
+    "streamid",
+    "streamversion",
+)
+
+
+def dataschema_uri(event_type: str, version: int) -> str:
+    return f"urn:waymark:schema:{event_type}:v{version}"

@@ -1,0 +1,1 @@
+"""Helpers and pytest fixtures for tests (and benchmarks) across Waymark."""

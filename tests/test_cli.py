@@ -1,0 +1,132 @@
+"""The ``waymark`` command line, run as an operator runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import jsonschema
+import yaml
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from waymark_shared.cli.main import cli
+
+
+def _run(data_dir: Path, *args: str):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args], env={"DATABASE_URL": ""})
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+def _reporting_rows(embedded) -> list[tuple]:  # type: ignore[no-untyped-def]
+    from waymark_reporting.adapters.tables import institutions
+
+    with embedded.platform.runtime("reporting").engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(institutions).order_by(institutions.c.institution_id))]
+
+
+def test_migrate_brings_every_service_to_head(data_dir):
+    output = _run(data_dir, "migrate")
+    assert [line.split(":")[0] for line in output.splitlines()] == [
+        "directory", "audit", "planner", "destinations", "reporting"
+    ]
+    assert sorted(p.name for p in (data_dir / "data").glob("*.sqlite3")) == [
+        "audit.sqlite3", "destinations.sqlite3", "directory.sqlite3", "planner.sqlite3", "reporting.sqlite3"
+    ]
+
+
+def test_replay_rebuilds_reporting_identically_with_progress(embedded, data_dir):
+    embedded.seed_demo()
+    before = _reporting_rows(embedded)
+    assert before
+
+    output = _run(data_dir, "replay", "reporting", "--yes")
+
+    assert "replaying reporting" in output
+    assert re.search(rf"reporting: {len(before)} events replayed, 0 parked", output)
+    assert _reporting_rows(embedded) == before
+
+
+def test_parked_list_says_when_there_is_nothing(embedded, data_dir):
+    assert "no parked events" in _run(data_dir, "parked", "list")
+
+
+def test_contracts_are_valid_json_schema_and_asyncapi(tmp_path, data_dir):
+    out = tmp_path / "contracts"
+    _run(data_dir, "contracts", "--out", str(out))
+
+    schema_path = out / "jsonschema" / "directory" / "InstitutionRegistered.v1.json"
+    schema = json.loads(schema_path.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    good = {"institution_id": "5b0c7a52-3c1e-4b6f-9d55-0d7c1f7f3a10", "name": "Riverside Academy",
+            "institution_type": "mainstream_secondary", "urn": "123456"}
+    assert validator.is_valid(good)
+    assert not validator.is_valid({**good, "pupil_name": "someone"})
+    assert not validator.is_valid({**good, "institution_type": "zoo"})
+
+    asyncapi = yaml.safe_load((out / "asyncapi.yaml").read_text())
+    assert asyncapi["asyncapi"].startswith("3.")
+    assert asyncapi["channels"]["directory"]["address"] == "waymark.directory.events"
+    assert "InstitutionRegistered" in asyncapi["components"]["messages"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_up_starts_the_platform_with_demo_data_and_prints_its_url(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "waymark_shared.cli", "--data-dir", str(tmp_path / "var"), "up",
+         "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    try:
+        url = _wait_for_url(process)
+        assert url == f"http://127.0.0.1:{port}/"
+        regions = _get_json_when(f"{url}reporting/api/regions", lambda body: body["regions"])
+        assert sum(r["institutions"] for r in regions["regions"]) >= 5
+        with urllib.request.urlopen(url) as response:
+            assert "Waymark" in response.read().decode()
+        for service in ("directory", "audit", "planner", "destinations", "reporting"):
+            with urllib.request.urlopen(f"{url}{service}/readyz") as response:
+                assert response.status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(20)
+
+
+def _wait_for_url(process: subprocess.Popen, timeout: float = 60) -> str:  # type: ignore[type-arg]
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        seen.append(line)
+        if match := re.search(r"Waymark is running at (\S+)", line):
+            return match.group(1)
+        if process.poll() is not None:
+            break
+    raise AssertionError("no URL printed:\n" + "".join(seen))
+
+
+def _get_json_when(url: str, ready, timeout: float = 20):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(url) as response:
+            body = json.loads(response.read())
+        if ready(body) or time.monotonic() > deadline:
+            return body
+        time.sleep(0.2)

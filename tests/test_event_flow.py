@@ -1,0 +1,73 @@
+"""Events flow from one service's store to other services' read models (embedded)."""
+
+from __future__ import annotations
+
+SCHOOL = {
+    "name": "Riverside Academy",
+    "institution_type": "special_school",
+    "urn": "123456",
+    "local_authority": "Leeds",
+    "region": "Yorkshire and the Humber",
+}
+
+
+def test_a_registered_institution_reaches_audit_and_reporting(embedded, client_for):
+    created = client_for("directory").post(
+        "/api/institutions", json=SCHOOL, headers={"X-Correlation-ID": "flow-test-1"}
+    )
+    assert created.status_code == 201, created.json
+    institution_id = created.json["institution_id"]
+
+    embedded.catch_up()
+
+    listed = client_for("reporting").get("/api/institutions").json["institutions"]
+    assert [(i["institution_id"], i["name"], i["region"]) for i in listed] == [
+        (institution_id, "Riverside Academy", "Yorkshire and the Humber")
+    ]
+    evaluation = client_for("audit").get(f"/api/institutions/{institution_id}/evaluation-type")
+    assert evaluation.json["evaluation_type"] == "specialist_setting"
+
+
+def test_the_event_carries_the_requests_correlation_id(embedded, client_for):
+    client_for("directory").post("/api/institutions", json=SCHOOL, headers={"X-Correlation-ID": "trace-42"})
+    [event] = embedded.platform.runtime("directory").store.read_all()
+    assert event.correlation_id == "trace-42"
+    assert event.subject == event.data["institution_id"]
+    assert event.type == "uk.waymark.directory.InstitutionRegistered"
+
+
+def test_a_second_registration_of_the_same_urn_is_refused_and_writes_nothing(embedded, client_for):
+    directory = client_for("directory")
+    assert directory.post("/api/institutions", json=SCHOOL).status_code == 201
+
+    again = directory.post("/api/institutions", json={**SCHOOL, "name": "Someone else"})
+
+    assert again.status_code == 409
+    assert again.mimetype == "application/problem+json"
+    assert "urn" in again.json["errors"]
+    assert embedded.platform.runtime("directory").store.count_after() == 1
+
+
+def test_bad_institutions_get_field_errors_and_write_nothing(embedded, client_for):
+    directory = client_for("directory")
+    bad = directory.post("/api/institutions", json={**SCHOOL, "urn": "12345", "institution_type": "zoo"})
+    unknown = directory.post("/api/institutions", json={**SCHOOL, "headteacher": "A. Person"})
+
+    assert bad.status_code == 422
+    assert set(bad.json["errors"]) >= {"institution_type"}
+    assert unknown.status_code == 422
+    assert "headteacher" in unknown.json["errors"]
+    invalid_urn = directory.post("/api/institutions", json={**SCHOOL, "urn": "12345"})
+    assert invalid_urn.status_code == 422
+    assert "urn" in invalid_urn.json["errors"]
+    assert embedded.platform.runtime("directory").store.count_after() == 0
+
+
+def test_demo_data_flows_to_reporting(embedded, client_for):
+    seeded = embedded.seed_demo()
+
+    assert "directory" in seeded
+    regions = client_for("reporting").get("/api/regions").json["regions"]
+    assert sum(r["institutions"] for r in regions) == embedded.platform.runtime("directory").store.count_after()
+    assert len(regions) >= 5
+    assert embedded.seed_demo() == []
