@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-installed
 PORT ?= 8000
 
-.PHONY: up test lint bench contracts install install-test system-packages postgres clean
+.PHONY: up test lint bench contracts freeze install install-test system-packages postgres clean
 
 up: install
 	$(BIN)/waymark up --port $(PORT)
@@ -46,6 +46,11 @@ system-packages:
 
 postgres:
 	@scripts/ensure-postgres
+
+# Re-pin requirements/constraints.txt from what is installed in .venv.
+freeze: install-test
+	{ echo "# Versions the Makefile installs with (pip -c): regenerate with 'make freeze' after changing a dependency."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^-e\|^waymark\|^#'; } > requirements/constraints.txt
 
 clean:
 	rm -rf $(VENV) var

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
+from waymark_shared.config import topic_for
 from waymark_shared.platform.embedded import EmbeddedPlatform
 from waymark_shared.platform.wiring import Platform
+from waymark_shared.testing.databases import temporary_postgres_database
 
 
 @pytest.fixture
@@ -16,12 +20,34 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "var"
 
 
+SERVICES = ("directory", "audit", "planner", "destinations", "reporting")
+
+
+@pytest.fixture(params=["embedded", "distributed"])
+def platform_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """The environment of one mode: embedded (SQLite files, no broker) or distributed
+    (a PostgreSQL database per service, events over the Kafka wire protocol)."""
+    if request.param == "embedded":
+        yield {}
+        return
+    server = request.getfixturevalue("postgres_server_url")
+    kafka = request.getfixturevalue("kafka")
+    prefix = f"waymark-test-{uuid.uuid4().hex[:8]}"
+    with ExitStack() as stack:
+        env = {**kafka.env(), "WAYMARK_TOPIC_PREFIX": prefix}
+        for service in SERVICES:
+            env[f"WAYMARK_{service.upper()}_DATABASE_URL"] = stack.enter_context(
+                temporary_postgres_database(server)
+            )
+            kafka.create_topic(topic_for(prefix, service))
+        yield env
+
+
 @pytest.fixture
-def embedded(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[EmbeddedPlatform]:
-    """Every installed service on SQLite files in a fresh data folder, migrated, no demo."""
-    for name in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "WAYMARK_TRANSPORT"):
-        monkeypatch.delenv(name, raising=False)
-    platform = EmbeddedPlatform(Platform.discover(data_dir=data_dir, env={}))
+def embedded(data_dir: Path, platform_env: dict[str, str]) -> Iterator[EmbeddedPlatform]:
+    """Every installed service, migrated, no demo data: in one process on SQLite, or on
+    PostgreSQL with relays and Kafka consumers, as ``platform_env`` says."""
+    platform = EmbeddedPlatform(Platform.discover(data_dir=data_dir, env=platform_env))
     platform.migrate()
     yield platform
     platform.shutdown()

@@ -21,43 +21,56 @@ from sqlalchemy import select
 from waymark_shared.cli.main import cli
 
 
-def _run(data_dir: Path, *args: str):  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args], env={"DATABASE_URL": ""})
+def _run(data_dir: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(
+        cli, ["--data-dir", str(data_dir), *args], env={"DATABASE_URL": "", **(env or {})}
+    )
     assert result.exit_code == 0, result.output + repr(result.exception)
-    return result.output
+    return result.stdout
 
 
 def _reporting_rows(embedded) -> list[tuple]:  # type: ignore[no-untyped-def]
     from waymark_reporting.adapters.tables import institutions
 
     with embedded.platform.runtime("reporting").engine.connect() as conn:
-        return [tuple(row) for row in conn.execute(select(institutions).order_by(institutions.c.institution_id))]
+        return [
+            tuple(row) for row in conn.execute(select(institutions).order_by(institutions.c.institution_id))
+        ]
 
 
 def test_migrate_brings_every_service_to_head(data_dir):
     output = _run(data_dir, "migrate")
     assert [line.split(":")[0] for line in output.splitlines()] == [
-        "directory", "audit", "planner", "destinations", "reporting"
+        "directory",
+        "audit",
+        "planner",
+        "destinations",
+        "reporting",
     ]
     assert sorted(p.name for p in (data_dir / "data").glob("*.sqlite3")) == [
-        "audit.sqlite3", "destinations.sqlite3", "directory.sqlite3", "planner.sqlite3", "reporting.sqlite3"
+        "audit.sqlite3",
+        "destinations.sqlite3",
+        "directory.sqlite3",
+        "planner.sqlite3",
+        "reporting.sqlite3",
     ]
 
 
-def test_replay_rebuilds_reporting_identically_with_progress(embedded, data_dir):
+def test_replay_rebuilds_reporting_identically_with_progress(embedded, data_dir, platform_env):
     embedded.seed_demo()
     before = _reporting_rows(embedded)
     assert before
+    embedded.release_workers()
 
-    output = _run(data_dir, "replay", "reporting", "--yes")
+    output = _run(data_dir, "replay", "reporting", "--yes", env=platform_env)
 
     assert "replaying reporting" in output
     assert re.search(rf"reporting: {len(before)} events replayed, 0 parked", output)
     assert _reporting_rows(embedded) == before
 
 
-def test_parked_list_says_when_there_is_nothing(embedded, data_dir):
-    assert "no parked events" in _run(data_dir, "parked", "list")
+def test_parked_list_says_when_there_is_nothing(embedded, data_dir, platform_env):
+    assert "no parked events" in _run(data_dir, "parked", "list", env=platform_env)
 
 
 def test_contracts_are_valid_json_schema_and_asyncapi(tmp_path, data_dir):
@@ -68,8 +81,12 @@ def test_contracts_are_valid_json_schema_and_asyncapi(tmp_path, data_dir):
     schema = json.loads(schema_path.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
-    good = {"institution_id": "5b0c7a52-3c1e-4b6f-9d55-0d7c1f7f3a10", "name": "Riverside Academy",
-            "institution_type": "mainstream_secondary", "urn": "123456"}
+    good = {
+        "institution_id": "5b0c7a52-3c1e-4b6f-9d55-0d7c1f7f3a10",
+        "name": "Riverside Academy",
+        "institution_type": "mainstream_secondary",
+        "urn": "123456",
+    }
     assert validator.is_valid(good)
     assert not validator.is_valid({**good, "pupil_name": "someone"})
     assert not validator.is_valid({**good, "institution_type": "zoo"})
@@ -90,9 +107,20 @@ def test_up_starts_the_platform_with_demo_data_and_prints_its_url(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "waymark_shared.cli", "--data-dir", str(tmp_path / "var"), "up",
-         "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "waymark_shared.cli",
+            "--data-dir",
+            str(tmp_path / "var"),
+            "up",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     try:
         url = _wait_for_url(process)

@@ -68,6 +68,8 @@ def test_demo_data_flows_to_reporting(embedded, client_for):
 
     assert "directory" in seeded
     regions = client_for("reporting").get("/api/regions").json["regions"]
-    assert sum(r["institutions"] for r in regions) == embedded.platform.runtime("directory").store.count_after()
+    assert (
+        sum(r["institutions"] for r in regions) == embedded.platform.runtime("directory").store.count_after()
+    )
     assert len(regions) >= 5
     assert embedded.seed_demo() == []

@@ -55,7 +55,7 @@ def test_a_crash_inside_a_batch_leaves_neither_effects_nor_position(
         handlers.on_counted(event, conn)
 
     crashing = SubscriptionRunner(
-        type(subscription)(subscription.name, {k: crash_on_second for k in subscription.handlers}),
+        type(subscription)(subscription.name, dict.fromkeys(subscription.handlers, crash_on_second)),
         consumer_engine,
     )
     with pytest.raises(KeyboardInterrupt):
@@ -113,7 +113,7 @@ def test_a_database_outage_is_not_the_events_fault(
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
     runner = SubscriptionRunner(
-        type(subscription)(subscription.name, {k: database_gone for k in subscription.handlers}),
+        type(subscription)(subscription.name, dict.fromkeys(subscription.handlers, database_gone)),
         consumer_engine,
     )
     with pytest.raises(OperationalError):
@@ -166,3 +166,33 @@ def test_batch_handlers_get_runs_of_events_and_poison_is_still_isolated(
     assert (result.applied, result.parked) == (6, 1)
     assert tally_rows(consumer_engine) == {"inst-a": (5, "n4"), "inst-b": (1, "after")}
     assert [p.event.data["label"] for p in runner.parked.list()] == ["bad"]
+
+
+def test_the_consumers_log_lines_carry_the_events_correlation_id(
+    producer, consumer_engine, subscription, counted
+):
+    import io
+    import json
+    import logging
+
+    from waymark_shared.events.context import message_context
+    from waymark_shared.observability.logging import configure_logging
+
+    stream = io.StringIO()
+    handler = configure_logging("tally", "DEBUG", stream=stream)
+    try:
+        with message_context(correlation_id="request-7"):
+            producer.append("s-a", 0, [counted("inst-a", "ok"), counted("inst-a", "bad", poison=True)])
+        _deliver(SubscriptionRunner(subscription, consumer_engine), producer)
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    consumer_lines = [line for line in lines if line["logger"] == "waymark_shared.messaging.subscriptions"]
+    messages = {line["message"] for line in consumer_lines}
+    assert {"applying event", "event parked"} <= messages
+    assert {
+        line["correlation_id"]
+        for line in consumer_lines
+        if line["message"] != "batch failed, applying one by one"
+    } == {"request-7"}

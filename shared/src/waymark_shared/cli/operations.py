@@ -85,7 +85,9 @@ def parked_retry(platform: Platform, read_model: str, event_id: str | None) -> N
 
 
 @click.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("contracts"), show_default=True)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("contracts"), show_default=True
+)
 @pass_platform
 def contracts(platform: Platform, out: Path) -> None:
     """Write JSON Schema for every event type and an AsyncAPI document for partners."""

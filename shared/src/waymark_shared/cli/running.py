@@ -126,7 +126,7 @@ def _ensure_multiprocess_metrics_dir() -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         return
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="waymark-metrics-")
-    os.execv(sys.executable, [sys.executable, "-m", "waymark_shared.cli", *sys.argv[1:]])
+    os.execv(sys.executable, [sys.executable, "-m", "waymark_shared.cli", *sys.argv[1:]])  # noqa: S606
 
 
 COMMANDS = (up, serve, relay, consume)

@@ -5,16 +5,24 @@ durability as the eventsourcing library's default) and every transaction starts 
 ``BEGIN IMMEDIATE``, so a writer takes the write lock before it reads and never fails
 half-way with a stale snapshot. Connections opened with ``isolation_level="AUTOCOMMIT"``
 issue no BEGIN at all and are used for reads.
+
+PostgreSQL pools check a connection before handing it out only when it has sat idle
+for ``PING_AFTER_IDLE_S``: a ping on every checkout costs more round trips than an
+append (see :func:`_ping_when_idle`).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_S = 5.0
+_IDLE_SINCE = "waymark_idle_since"
 
 
 def normalise_url(url: str) -> str:
@@ -26,10 +34,51 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for a service database: SQLite (file or memory) or PostgreSQL."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    return _postgres_engine(url, pool_size)
+
+
+def _postgres_engine(url: str, pool_size: int) -> Engine:
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10)
+    _ping_when_idle(engine, PING_AFTER_IDLE_S)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, for connections idle in the pool ``idle_s`` or more.
+
+    Pinging on every checkout is a round trip per append (two with psycopg outside
+    autocommit, whose ping first sends BEGIN, and a ROLLBACK at checkin). A connection
+    used moments ago is alive; if the server has gone since, the first statement that
+    fails invalidates the pool, as it would with the ping.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < idle_s:
+            return
+        try:
+            _ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.InvalidatePoolError(f"ping failed: {error}") from error
+
+
+def _ping(dbapi_connection: Any) -> None:
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute(";")
+    finally:
+        if not dbapi_connection.closed:
+            dbapi_connection.autocommit = autocommit
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -16,9 +16,7 @@ from waymark_shared.db.tables import metadata as backbone_metadata
 SHARED_MIGRATIONS = Path(str(files("waymark_shared") / "migrations"))
 
 
-def alembic_config(
-    engine: Engine, service_versions: Path | None, metadata: MetaData | None = None
-) -> Config:
+def alembic_config(engine: Engine, service_versions: Path | None, metadata: MetaData | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(SHARED_MIGRATIONS))
     locations = [SHARED_MIGRATIONS / "versions"]

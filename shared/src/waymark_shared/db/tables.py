@@ -40,7 +40,10 @@ events = Table(
     Column("actor", String(200)),
     UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
     UniqueConstraint("event_id", name="uq_events_event_id"),
-    Index("ix_events_commit_position", "commit_id", "position"),
+    # Created on PostgreSQL only (see the backbone migration).
+    Index("ix_events_commit_position", "commit_id", "position", info={"dialects": ("postgresql",)}).ddl_if(
+        dialect="postgresql"
+    ),
 )
 
 relay_checkpoints = Table(

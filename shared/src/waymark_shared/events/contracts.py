@@ -50,8 +50,18 @@ def envelope_schema() -> dict[str, Any]:
     nullable = {"type": ["string", "null"]}
     return {
         "type": "object",
-        "required": ["specversion", "id", "source", "type", "subject", "time", "schemaversion",
-                     "streamid", "streamversion", "data"],
+        "required": [
+            "specversion",
+            "id",
+            "source",
+            "type",
+            "subject",
+            "time",
+            "schemaversion",
+            "streamid",
+            "streamversion",
+            "data",
+        ],
         "properties": {
             "specversion": {"const": "1.0"},
             "id": {**text, "format": "uuid", "description": "Unique per event; deduplicate on it."},
@@ -124,12 +134,17 @@ def _message(registry: EventRegistry, contract: EventContract) -> dict[str, Any]
         "payload": {
             "allOf": [
                 {"$ref": "#/components/schemas/CloudEvent"},
-                {"properties": {"type": {"const": registry.qualified(contract.name)},
-                                "data": {"$ref": f"#/components/schemas/{contract.name}"}}},
+                {
+                    "properties": {
+                        "type": {"const": registry.qualified(contract.name)},
+                        "data": {"$ref": f"#/components/schemas/{contract.name}"},
+                    }
+                },
             ]
         },
-        "bindings": {"kafka": {"key": {"type": "string", "description": "institution id"},
-                               "bindingVersion": "0.5.0"}},
+        "bindings": {
+            "kafka": {"key": {"type": "string", "description": "institution id"}, "bindingVersion": "0.5.0"}
+        },
     }
 
 

@@ -9,6 +9,8 @@ of lower-case letters and digits only.
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -25,7 +27,14 @@ def utc_now_iso() -> str:
 
 
 def new_event_id() -> str:
-    return str(uuid.uuid4())
+    """A UUID version 7 (RFC 9562): unique, and time-ordered, so the event-id index
+    grows at its right edge instead of being written all over."""
+    milliseconds = time.time_ns() // 1_000_000
+    random_bits = int.from_bytes(os.urandom(10), "big")
+    value = (milliseconds & 0xFFFF_FFFF_FFFF) << 80 | random_bits
+    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
+    return str(uuid.UUID(int=value))
 
 
 def qualified_type(source_service: str, name: str) -> str:
@@ -53,7 +62,7 @@ class NewEvent:
     time: str = field(default_factory=utc_now_iso)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Checkpoint:
     """A place in one store's log, ordered as the log is read.
 
@@ -64,12 +73,6 @@ class Checkpoint:
 
     commit_id: int = 0
     position: int = 0
-
-    def __lt__(self, other: Checkpoint) -> bool:
-        return (self.commit_id, self.position) < (other.commit_id, other.position)
-
-    def __le__(self, other: Checkpoint) -> bool:
-        return (self.commit_id, self.position) <= (other.commit_id, other.position)
 
     def token(self) -> str:
         return f"{self.commit_id}-{self.position}"

@@ -75,9 +75,7 @@ class EventRegistry:
         if version > 1 and upcast is None:
             raise ValueError(f"{name} v{version} needs an upcaster from v{version - 1}")
         description = (schema_class.__doc__ or "").strip()
-        versions[version] = EventContract(
-            name, version, schema_class(unknown=RAISE), upcast, description
-        )
+        versions[version] = EventContract(name, version, schema_class(unknown=RAISE), upcast, description)
 
     def names(self) -> list[str]:
         return sorted(self._contracts)

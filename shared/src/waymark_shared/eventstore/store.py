@@ -11,28 +11,44 @@ seen 11 would miss 10. Each row therefore records its writing transaction id
 (``commit_id``) and readers only return rows of transactions older than the oldest
 one still running (``pg_snapshot_xmin``), in ``(commit_id, position)`` order. Writers
 never wait for one another.
+
+On its own connections the store talks to the pooled driver connection directly, in
+SQL written once per backend: SQLAlchemy's per-statement work and its isolation-level
+switching cost more than the database does. A caller's connection is used through
+SQLAlchemy, so its transaction (and SQLite's ``BEGIN IMMEDIATE``) is honoured.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from itertools import chain
+from typing import Any
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine
+from sqlalchemy import exc as sa_exc
 
 from waymark_shared.db.engine import is_postgres
 from waymark_shared.events.context import current_context
-from waymark_shared.events.envelope import START, Checkpoint, NewEvent, RecordedEvent
-from waymark_shared.events.registry import EventRegistry
+from waymark_shared.events.envelope import START, Checkpoint, NewEvent, RecordedEvent, short_type
+from waymark_shared.events.normalising import Normaliser
+from waymark_shared.events.registry import EventRegistry, UnknownEventType
+from waymark_shared.eventstore.connections import Borrowed, violates
+from waymark_shared.eventstore.sql import (
+    COLUMNS,
+    SELECT_COLUMNS,
+    PostgresSql,
+    SqliteSql,
+    Statement,
+)
 from waymark_shared.observability import metrics
 
-COLUMNS = (
-    "event_id, stream_version, type, schema_version, subject, time, data, "
-    "correlation_id, causation_id, actor"
-)
-SELECT_COLUMNS = f"position, commit_id, stream_id, {COLUMNS}"
+_EVENT_ID_CONSTRAINT = "uq_events_event_id"
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+# raw_decode skips loads()'s type checks and whitespace scans: the store wrote the text.
+_raw_decode = json.JSONDecoder().raw_decode
+
+Row = tuple[str, int, str, int, str, str, str]
 
 
 class ConcurrencyError(Exception):
@@ -46,32 +62,35 @@ class ConcurrencyError(Exception):
         self.actual = actual
 
 
-@dataclass(frozen=True)
-class _Dialect:
-    commit_id_sql: str
-    visible_sql: str
-    value_casts: tuple[str, ...]
-
-
-_SQLITE = _Dialect("0", "position > :position", ("",) * 10)
-_POSTGRES = _Dialect(
-    "pg_current_xact_id()::text::bigint",
-    "(commit_id, position) > (:commit_id, :position)"
-    " AND commit_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
-    ("", "integer", "", "integer", "", "", "", "", "", ""),
-)
+class DuplicateEventError(ValueError):
+    """An event with one of these ids is already stored (in any stream)."""
 
 
 class EventStore:
+    """One service's event log: streams with optimistic concurrency, read back in order."""
+
     def __init__(self, engine: Engine, registry: EventRegistry):
         self.engine = engine
         self.registry = registry
-        self._dialect = _POSTGRES if is_postgres(engine) else _SQLITE
-        self._insert_sql: dict[int, object] = {}
-        self._read_sql = text(
-            f"SELECT {SELECT_COLUMNS} FROM events WHERE {self._dialect.visible_sql}"
-            " ORDER BY commit_id, position LIMIT :limit"
+        self.dbapi = engine.dialect.loaded_dbapi
+        self.sql = PostgresSql(self.dbapi) if is_postgres(engine) else SqliteSql()
+        self._validator = Normaliser(registry)
+        self._inserts: dict[int, Statement] = {}
+        mark, visible, order = self.sql.mark, self.sql.visible, self.sql.log_order
+        self._version_sql = f"SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = {mark}"
+        self._version = self._statement(self._version_sql)
+        self._stream = self._statement(
+            f"SELECT {SELECT_COLUMNS} FROM events WHERE stream_id = {mark}"
+            f" AND stream_version > {mark} ORDER BY stream_version"
         )
+        self._read = self._statement(
+            f"SELECT {SELECT_COLUMNS} FROM events WHERE {visible} ORDER BY {order} LIMIT {mark}"
+        )
+        self._count = self._statement(f"SELECT count(*) FROM events WHERE {visible}")
+        others = self.sql.other_databases
+        self._elsewhere = self._statement(others) if others else None
+        self._latest: dict[str, int] = {}
+        self._appended: dict[str, Any] = {}
 
     # -- writing ---------------------------------------------------------------------
 
@@ -87,113 +106,106 @@ class EventStore:
         (0: the stream must not exist yet). Raises :class:`ConcurrencyError`."""
         if not events:
             return []
-        rows, recorded = self._prepare(stream_id, expected_version, events)
-        if connection is not None:
-            returned = self._insert(connection, stream_id, expected_version, rows)
-        else:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                returned = self._insert(conn, stream_id, expected_version, rows)
-        for name in (event.name for event in recorded):
-            metrics.EVENTS_APPENDED.labels(self.registry.service, name).inc()
-        return [
-            _with_checkpoint(event, returned[event.id]) for event in recorded
-        ]
-
-    def _prepare(
-        self, stream_id: str, expected_version: int, events: Sequence[NewEvent]
-    ) -> tuple[dict[str, object], list[RecordedEvent]]:
         context = current_context()
-        params: dict[str, object] = {"stream_id": stream_id, "expected": expected_version}
-        recorded = []
-        for index, new in enumerate(events):
-            version = new.schema_version or self.registry.latest_version(new.type)
-            data = self.registry.validate(new.type, new.data, version)
-            event = RecordedEvent(
-                id=new.id,
-                source=self.registry.source,
-                type=self.registry.qualified(new.type),
-                subject=new.subject,
-                time=new.time,
-                data=data,
-                schema_version=version,
-                stream_id=stream_id,
-                stream_version=expected_version + index + 1,
-                correlation_id=context.correlation_id if context else None,
-                causation_id=context.causation_id if context else None,
-                actor=context.actor if context else None,
+        batch = (context.correlation_id, context.causation_id, context.actor) if context else (None,) * 3
+        rows, data = self._rows(events, expected_version)
+        params = [stream_id, *batch, *chain.from_iterable(rows), stream_id, expected_version]
+        insert = self._inserts.get(len(rows)) or self._insert_statement(len(rows))
+        if connection is not None:
+            commit_id, positions = self._insert(connection, insert, params, stream_id, expected_version)
+        else:
+            with Borrowed(self) as driver:
+                commit_id, positions = self._insert(driver, insert, params, stream_id, expected_version)
+        source = self.registry.source
+        counts: dict[str, int] = {}
+        for event in events:
+            counts[event.type] = counts.get(event.type, 0) + 1
+        for name, count in counts.items():
+            self._appended_counter(name).inc(count)
+        return [
+            RecordedEvent(
+                row[0], source, row[2], row[4], row[5], value, row[3], stream_id, row[1], *batch,
+                checkpoint=Checkpoint(commit_id, position),
             )
-            recorded.append(event)
-            params.update(_row_params(index, event))
-        return params, recorded
+            for row, value, position in zip(rows, data, positions, strict=True)
+        ]  # fmt: skip
+
+    def _rows(self, events: Sequence[NewEvent], expected: int) -> tuple[list[Row], list[dict[str, Any]]]:
+        """Validated rows in column order, and each event's normalised data."""
+        validate = self._validator.validate
+        rows: list[Row] = []
+        data = []
+        for version, new in enumerate(events, expected + 1):
+            event_type, schema_version, value = validate(new.type, new.data, new.schema_version)
+            rows.append((new.id, version, event_type, schema_version, new.subject, new.time, _encode(value)))
+            data.append(value)
+        return rows, data
 
     def _insert(
-        self, conn: Connection, stream_id: str, expected: int, params: dict[str, object]
-    ) -> dict[str, Checkpoint]:
-        count = (len(params) - 2) // 10
+        self, conn: Any, insert: Statement, params: list[object], stream_id: str, expected: int
+    ) -> tuple[int, list[int]]:
+        """Run the append; the commit id and the positions taken, in batch order."""
+        count = insert.rows
         try:
-            rows = conn.execute(self._insert_statement(count), params).all()
-        except IntegrityError as error:
+            cursor = self._run(conn, insert, params)
+            if self.sql.returning:
+                rows = cursor.fetchall()
+                inserted = len(rows)
+            else:
+                inserted, last = cursor.rowcount, cursor.lastrowid
+        except (sa_exc.IntegrityError, self.dbapi.IntegrityError) as error:
             metrics.APPEND_CONFLICTS.labels(self.registry.service).inc()
+            if violates(error, _EVENT_ID_CONSTRAINT):
+                raise DuplicateEventError(f"an event appended to {stream_id} is already stored") from error
             raise ConcurrencyError(stream_id, expected, None) from error
-        if not rows:
+        if inserted != count:
             metrics.APPEND_CONFLICTS.labels(self.registry.service).inc()
-            raise ConcurrencyError(stream_id, expected, self.stream_version(stream_id, conn))
-        return {row.event_id: Checkpoint(row.commit_id, row.position) for row in rows}
+            actual = self._run(conn, self._version, [stream_id]).fetchone()[0]
+            raise ConcurrencyError(stream_id, expected, int(actual))
+        if self.sql.returning:
+            return rows[0][1], sorted(row[0] for row in rows)  # RETURNING order is unspecified
+        return 0, list(range(last - count + 1, last + 1))
 
-    def _insert_statement(self, count: int):  # type: ignore[no-untyped-def]
-        statement = self._insert_sql.get(count)
-        if statement is None:
-            statement = text(self._build_insert(count))
-            self._insert_sql[count] = statement
+    def _insert_statement(self, count: int) -> Statement:
+        mark = self.sql.mark
+        row = "(" + ", ".join(mark + cast for cast in self.sql.casts) + ")"
+        source, refs = self.sql.values(", ".join([row] * count))
+        sql = (
+            f"INSERT INTO events (commit_id, stream_id, {COLUMNS}) "
+            f"SELECT {self.sql.commit_id}, {mark}, {refs}, {mark}, {mark}, {mark} FROM {source} "
+            f"WHERE ({self._version_sql}) = {mark}"
+            + (" RETURNING position, commit_id" if self.sql.returning else "")
+        )
+        self._inserts[count] = statement = Statement(sql, self.sql.own(sql), count)
         return statement
 
-    def _build_insert(self, count: int) -> str:
-        names = [name.strip() for name in COLUMNS.split(",")]
-        casts = self._dialect.value_casts
-        values = ", ".join(
-            "(" + ", ".join(_param(f"{name}_{i}", cast) for name, cast in zip(names, casts, strict=True)) + ")"
-            for i in range(count)
-        )
-        if self._dialect is _POSTGRES:
-            source, refs = f"(VALUES {values}) AS v({COLUMNS})", names
-        else:
-            source, refs = f"(VALUES {values})", [f"column{i + 1}" for i in range(len(names))]
-        return (
-            f"INSERT INTO events (commit_id, stream_id, {COLUMNS}) "
-            f"SELECT {self._dialect.commit_id_sql}, CAST(:stream_id AS VARCHAR), {', '.join(refs)} FROM {source} "
-            "WHERE (SELECT coalesce(max(stream_version), 0) FROM events "
-            "WHERE stream_id = CAST(:stream_id AS VARCHAR)) = :expected "
-            "RETURNING event_id, position, commit_id"
-        )
+    def _appended_counter(self, name: str) -> Any:
+        counter = self._appended.get(name)
+        if counter is None:
+            counter = self._appended[name] = metrics.EVENTS_APPENDED.labels(self.registry.service, name)
+        return counter
 
     # -- reading ---------------------------------------------------------------------
 
     def stream_version(self, stream_id: str, connection: Connection | None = None) -> int:
-        sql = text("SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = :s")
         if connection is not None:
-            return int(connection.execute(sql, {"s": stream_id}).scalar_one())
-        with self._reader() as conn:
-            return int(conn.execute(sql, {"s": stream_id}).scalar_one())
+            return int(self._run(connection, self._version, [stream_id]).fetchone()[0])
+        with Borrowed(self) as driver:
+            return int(self._run(driver, self._version, [stream_id]).fetchone()[0])
 
     def read_stream(self, stream_id: str, *, after_version: int = 0) -> list[RecordedEvent]:
-        sql = text(
-            f"SELECT {SELECT_COLUMNS} FROM events WHERE stream_id = :s AND stream_version > :v"
-            " ORDER BY stream_version"
-        )
-        with self._reader() as conn:
-            rows = conn.execute(sql, {"s": stream_id, "v": after_version}).all()
-        return [self.registry.upcast(self._decode(row), validate=False) for row in rows]
+        with Borrowed(self) as driver:
+            rows = self._run(driver, self._stream, [stream_id, after_version]).fetchall()
+        return self._decode(rows, validate=False)
 
     def read_all(
         self, after: Checkpoint = START, limit: int = 1000, *, validate: bool = False
     ) -> list[RecordedEvent]:
         """Events committed after ``after``, in log order, upcast to their latest
         versions (and validated again with ``validate``)."""
-        params = {"commit_id": after.commit_id, "position": after.position, "limit": limit}
-        with self._reader() as conn:
-            rows = conn.execute(self._read_sql, params).all()
-        upcast = self.registry.upcast
-        return [upcast(self._decode(row), validate=validate) for row in rows]
+        with Borrowed(self) as driver:
+            rows = self._run(driver, self._read, [*self._after(driver, after), limit]).fetchall()
+        return self._decode(rows, validate=validate)
 
     def iter_all(self, after: Checkpoint = START, batch: int = 1000) -> Iterator[RecordedEvent]:
         while events := self.read_all(after, batch):
@@ -202,50 +214,49 @@ class EventStore:
 
     def count_after(self, after: Checkpoint = START) -> int:
         """How many events are visible after ``after`` (backlog, lag, progress)."""
-        sql = text(f"SELECT count(*) FROM events WHERE {self._dialect.visible_sql}")
-        with self._reader() as conn:
-            params = {"commit_id": after.commit_id, "position": after.position}
-            return int(conn.execute(sql, params).scalar_one())
+        with Borrowed(self) as driver:
+            return int(self._run(driver, self._count, self._after(driver, after)).fetchone()[0])
 
-    def _reader(self) -> Connection:
-        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    def _after(self, driver: Any, checkpoint: Checkpoint) -> list[object]:
+        """The read's leading parameters: where to start, and (PostgreSQL) the running
+        transactions of other databases, which cannot hold this log back."""
+        if self._elsewhere is None:
+            return self.sql.after(checkpoint)
+        return self.sql.after(checkpoint, self._run(driver, self._elsewhere, []).fetchone()[0])
 
-    def _decode(self, row) -> RecordedEvent:  # type: ignore[no-untyped-def]
-        return RecordedEvent(
-            id=row.event_id,
-            source=self.registry.source,
-            type=row.type,
-            subject=row.subject,
-            time=row.time,
-            data=json.loads(row.data),
-            schema_version=row.schema_version,
-            stream_id=row.stream_id,
-            stream_version=row.stream_version,
-            correlation_id=row.correlation_id,
-            causation_id=row.causation_id,
-            actor=row.actor,
-            checkpoint=Checkpoint(row.commit_id, row.position),
-        )
+    def _decode(self, rows: Sequence[Any], *, validate: bool) -> list[RecordedEvent]:
+        source, latest, decode = self.registry.source, self._latest, _raw_decode
+        events = []
+        for position, commit_id, stream, event_id, version, kind, schema, subject, time, text, *ids in rows:
+            try:
+                data = decode(text)[0]
+            except ValueError:  # not written by this store (leading whitespace, say)
+                data = json.loads(text)
+            event = RecordedEvent(
+                event_id, source, kind, subject, time, data, schema, stream, version, *ids,
+                checkpoint=Checkpoint(commit_id, position),
+            )  # fmt: skip
+            if validate or schema != (latest.get(kind) or self._latest_version(kind)):
+                event = self.registry.upcast(event, validate=validate)
+            events.append(event)
+        return events
 
+    def _latest_version(self, event_type: str) -> int:
+        try:
+            latest = self._latest[event_type] = self.registry.latest_version(short_type(event_type))
+        except UnknownEventType:
+            return 0  # registry.upcast raises the error with its message
+        return latest
 
-def _param(name: str, cast: str) -> str:
-    return f"CAST(:{name} AS {cast})" if cast else f":{name}"
+    # -- connections -----------------------------------------------------------------
 
+    def _statement(self, sql: str) -> Statement:
+        return Statement(sql, self.sql.own(sql))
 
-def _row_params(index: int, event: RecordedEvent) -> dict[str, object]:
-    return {
-        f"event_id_{index}": event.id,
-        f"stream_version_{index}": event.stream_version,
-        f"type_{index}": event.type,
-        f"schema_version_{index}": event.schema_version,
-        f"subject_{index}": event.subject,
-        f"time_{index}": event.time,
-        f"data_{index}": json.dumps(event.data, separators=(",", ":")),
-        f"correlation_id_{index}": event.correlation_id,
-        f"causation_id_{index}": event.causation_id,
-        f"actor_{index}": event.actor,
-    }
-
-
-def _with_checkpoint(event: RecordedEvent, checkpoint: Checkpoint) -> RecordedEvent:
-    return replace(event, checkpoint=checkpoint)
+    def _run(self, conn: Any, statement: Statement, params: Sequence[object]) -> Any:
+        """Execute on a caller's SQLAlchemy connection or on a borrowed driver connection."""
+        if isinstance(conn, Connection):
+            return conn.exec_driver_sql(statement.sa, tuple(params))
+        cursor = self.sql.cursor(conn)
+        cursor.execute(statement.own, params)
+        return cursor

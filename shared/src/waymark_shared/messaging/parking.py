@@ -83,12 +83,15 @@ class ParkedEvents:
 
     def list(self) -> list[ParkedEvent]:
         query = select(parked_events).where(self._where).order_by(parked_events.c.parked_at)
-        with self.engine.connect() as conn:
+        with self._reader() as conn:
             return [_from_row(row) for row in conn.execute(query)]
 
     def count(self) -> int:
-        with self.engine.connect() as conn:
+        with self._reader() as conn:
             return self._count(conn)
+
+    def _reader(self) -> Connection:
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     def retry(self, event_id: str | None = None) -> list[RetryOutcome]:
         """Retry one parked event, or all of them in the order they were parked."""

@@ -81,7 +81,7 @@ class SubscriptionRunner:
     # -- positions -------------------------------------------------------------------
 
     def position(self, source: str, partition: int = EMBEDDED_PARTITION) -> Position:
-        with self.engine.connect() as conn:
+        with self._reader() as conn:
             return self._position(conn, source, partition)
 
     def kafka_offsets(self, source: str) -> dict[int, int]:
@@ -92,8 +92,12 @@ class SubscriptionRunner:
             table.c.source == source,
             table.c.kafka_offset.is_not(None),
         )
-        with self.engine.connect() as conn:
+        with self._reader() as conn:
             return {row.partition: row.kafka_offset + 1 for row in conn.execute(query)}
+
+    def _reader(self) -> Connection:
+        # Autocommit: on SQLite a transaction would take the write lock just to read.
+        return self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     def _position(self, conn: Connection, source: str, partition: int) -> Position:
         table = subscription_positions
@@ -116,12 +120,13 @@ class SubscriptionRunner:
 
     def _save_position(self, conn: Connection, delivery: Delivery, checkpoint: Checkpoint) -> None:
         table = subscription_positions
-        values = {
+        values: dict[str, object] = {
             "commit_id": checkpoint.commit_id,
             "position": checkpoint.position,
-            "kafka_offset": delivery.kafka_offset,
             "updated_at": utc_now_iso(),
         }
+        if delivery.kafka_offset is not None:
+            values["kafka_offset"] = delivery.kafka_offset
         key = and_(
             table.c.subscription == self.name,
             table.c.source == delivery.source,
@@ -156,16 +161,20 @@ class SubscriptionRunner:
     def _apply_batch(self, delivery: Delivery) -> ApplyResult:
         with self.engine.begin() as conn:
             whole_log, partition = self._applied_up_to(conn, delivery)
-            fresh = [e for e in delivery.events if not _seen(e, whole_log, partition)]
+            fresh, high_water = _unseen(delivery.events, max(whole_log, partition))
             self._handle_all(fresh, conn)
-            self._save_position(conn, delivery, delivery.events[-1].checkpoint)
+            self._save_position(conn, delivery, high_water)
         self._count(delivery.source, fresh, len(delivery.events) - len(fresh))
         return ApplyResult(applied=len(fresh), duplicates=len(delivery.events) - len(fresh))
 
     def _apply_one_by_one(self, delivery: Delivery) -> ApplyResult:
         applied = duplicates = parked = 0
-        for event in delivery.events:
-            single = Delivery(delivery.source, delivery.partition, [event], delivery.kafka_offset)
+        last = len(delivery.events) - 1
+        for index, event in enumerate(delivery.events):
+            # Only the last event may record the batch's Kafka offset: a crash part-way
+            # through must re-read the rest of the batch, not resume after it.
+            offset = delivery.kafka_offset if index == last else None
+            single = Delivery(delivery.source, delivery.partition, [event], offset)
             try:
                 result = self._apply_batch(single)
             except Exception as error:
@@ -180,11 +189,12 @@ class SubscriptionRunner:
 
     def _park(self, delivery: Delivery, error: Exception) -> None:
         event = delivery.events[0]
-        log.error(
-            "event parked",
-            extra={"subscription": self.name, "event_id": event.id, "event_type": event.type},
-            exc_info=error,
-        )
+        with message_context(event.correlation_id, event.id, f"subscription:{self.name}"):
+            log.error(
+                "event parked",
+                extra={"subscription": self.name, "event_id": event.id, "event_type": event.type},
+                exc_info=error,
+            )
         with self.engine.begin() as conn:
             self.parked.park(conn, event, error)
             self._save_position(conn, delivery, event.checkpoint)
@@ -192,9 +202,9 @@ class SubscriptionRunner:
 
     def _handle_all(self, events: Sequence[RecordedEvent], conn: Connection) -> None:
         batch_handlers = self.subscription.batch_handlers
-        for event_type, run in groupby(events, key=attrgetter("type")):
+        for event_type, group in groupby(events, key=attrgetter("type")):
+            run = list(group)
             if event_type in batch_handlers:
-                run = list(run)
                 with message_context(run[0].correlation_id, run[0].id, f"subscription:{self.name}"):
                     batch_handlers[event_type](run, conn)
             else:
@@ -209,6 +219,8 @@ class SubscriptionRunner:
         if handler is None:
             return
         with message_context(event.correlation_id, event.id, f"subscription:{self.name}"):
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("applying event", extra={"event_id": event.id, "event_type": event.type})
             handler(event, conn)
 
     def _count(self, source: str, fresh: Sequence[RecordedEvent], duplicates: int) -> None:
@@ -227,15 +239,20 @@ class SubscriptionRunner:
             if self.subscription.reset is not None:
                 self.subscription.reset(conn)
             conn.execute(
-                delete(subscription_positions).where(
-                    subscription_positions.c.subscription == self.name
-                )
+                delete(subscription_positions).where(subscription_positions.c.subscription == self.name)
             )
             self.parked.clear(conn)
 
 
-def _seen(event: RecordedEvent, whole_log: Checkpoint, partition: Checkpoint) -> bool:
-    return event.checkpoint <= whole_log or event.checkpoint <= partition
+def _unseen(events: Sequence[RecordedEvent], applied: Checkpoint) -> tuple[list[RecordedEvent], Checkpoint]:
+    """The events past the high-water mark, which rises as they are taken: a resent run
+    inside one delivery is skipped too. Returns them and the new high-water mark."""
+    fresh = []
+    for event in events:
+        if applied < event.checkpoint:
+            fresh.append(event)
+            applied = event.checkpoint
+    return fresh, applied
 
 
 def _age_seconds(event: RecordedEvent) -> float:

@@ -78,3 +78,9 @@ APPLY_LATENCY = Histogram(
     ["subscription", "source"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
 )
+
+KAFKA_MESSAGES_REJECTED = Counter(
+    "waymark_kafka_messages_rejected_total",
+    "Kafka messages a subscription skipped because they are not Waymark CloudEvents.",
+    ["subscription", "topic"],
+)

@@ -7,21 +7,31 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from waymark_shared.config import KAFKA
 from waymark_shared.platform.landing import landing_app
-from waymark_shared.platform.wiring import Platform
+from waymark_shared.platform.wiring import Platform, Transport
+from waymark_shared.service import ServiceRuntime
+
+if TYPE_CHECKING:
+    from waymark_shared.messaging.relay import Relay
 
 log = logging.getLogger(__name__)
 
 
 class EmbeddedPlatform:
+    """All services in this process. ``catch_up`` applies everything available now
+    (seeding, tests); ``start_background`` follows the logs on threads."""
+
     def __init__(self, platform: Platform):
         self.platform = platform
         self.stop = threading.Event()
         self.threads: list[threading.Thread] = []
+        self._transports: list[Transport] | None = None
+        self._relays: list[Relay] | None = None
 
     def migrate(self) -> None:
         for name in self.platform.definitions:
@@ -35,17 +45,30 @@ class EmbeddedPlatform:
             if definition.seed_demo and runtime.store.count_after() == 0:
                 definition.seed_demo(runtime)
                 seeded.append(name)
-            self.catch_up()
+                self.catch_up()
         return seeded
 
+    def uses_kafka(self) -> bool:
+        return any(self.platform.settings(name).transport == KAFKA for name in self.platform.definitions)
+
+    def transports(self) -> list[Transport]:
+        if self._transports is None:
+            self._transports = [
+                t for name in self.platform.definitions for t in self.platform.transports(name)
+            ]
+        return self._transports
+
+    def relays(self) -> list[Relay]:
+        if self._relays is None:
+            names = self.platform.definitions if self.uses_kafka() else ()
+            self._relays = [relay_for(self.platform.runtime(name)) for name in names]
+        return self._relays
+
     def catch_up(self) -> int:
-        """Apply everything available to every subscription (used between demo seeds)."""
-        return sum(
-            transport.run_until_caught_up()
-            for name in self.platform.definitions
-            for transport in self.platform.transports(name)
-            if self.platform.runtime(name).settings.transport != KAFKA
-        )
+        """Publish and apply everything stored so far, in every subscription."""
+        for relay in self.relays():
+            relay.run_until_drained()
+        return sum(transport.run_until_caught_up() for transport in self.transports())
 
     def wsgi_app(self) -> Callable:
         apps = {
@@ -55,13 +78,11 @@ class EmbeddedPlatform:
         return DispatcherMiddleware(landing_app(self.platform), apps)
 
     def start_background(self) -> None:
-        """Start every subscription (and, with Kafka, every relay) on its own thread."""
-        for name in self.platform.definitions:
-            runtime = self.platform.runtime(name)
-            if runtime.settings.transport == KAFKA:
-                self._start(f"relay-{name}", relay_for(runtime).run)
-            for transport in self.platform.transports(name):
-                self._start(f"consume-{transport.runner.name}", transport.run)
+        """Run every relay (with Kafka) and every subscription on its own thread."""
+        for relay in self.relays():
+            self._start(f"relay-{relay.topic}", relay.run)
+        for transport in self.transports():
+            self._start(f"consume-{transport.runner.name}", transport.run)
 
     def _start(self, name: str, target: Callable[[threading.Event], None]) -> None:
         thread = threading.Thread(target=self._guarded, args=(name, target), name=name, daemon=True)
@@ -74,14 +95,23 @@ class EmbeddedPlatform:
         except Exception:
             log.exception("background worker stopped", extra={"worker": name})
 
+    def release_workers(self) -> None:
+        """Close relays and Kafka consumers, leaving their consumer groups to others."""
+        for worker in [*(self._relays or ()), *(self._transports or ())]:
+            close = getattr(worker, "close", None)
+            if close is not None:
+                close()
+        self._relays = self._transports = None
+
     def shutdown(self, timeout: float = 5.0) -> None:
         self.stop.set()
         for thread in self.threads:
             thread.join(timeout)
+        self.release_workers()
         self.platform.close()
 
 
-def relay_for(runtime):  # type: ignore[no-untyped-def]
+def relay_for(runtime: ServiceRuntime) -> Relay:
     from waymark_shared.messaging.kafka_clients import make_producer
     from waymark_shared.messaging.relay import Relay
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -16,11 +17,17 @@ from waymark_shared.service import ServiceDefinition, ServiceRuntime, Subscripti
 
 
 class Transport(Protocol):
+    """What the embedded and the Kafka transport both offer."""
+
     runner: SubscriptionRunner
 
-    def run_until_caught_up(self, *args, **kwargs) -> int: ...  # type: ignore[no-untyped-def]
+    def run_until_caught_up(self, *, progress: Callable[[int], None] | None = None) -> int: ...
 
-    def run(self, stop) -> None: ...  # type: ignore[no-untyped-def]
+    def run(self, stop: threading.Event) -> None: ...
+
+    def backlog(self) -> int: ...
+
+    def lag(self) -> dict[str, int]: ...
 
 
 @dataclass
@@ -73,9 +80,7 @@ class Platform:
 
         settings = runtime.settings
         topics = {s: topic_for(settings.topic_prefix, s) for s in subscription.sources}
-        return KafkaTransport(
-            runner, lambda: make_consumer(settings, f"waymark.{subscription.name}"), topics
-        )
+        return KafkaTransport(runner, lambda: make_consumer(settings, f"waymark.{subscription.name}"), topics)
 
     def transports(self, name: str) -> list[Transport]:
         runtime = self.runtime(name)

@@ -19,8 +19,16 @@ class InstitutionRegisteredV1(Schema):
     institution_id = fields.UUID(required=True, metadata={"description": "Waymark's id for the institution."})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     institution_type = fields.String(required=True, validate=validate.OneOf(INSTITUTION_TYPES))
-    urn = fields.String(load_default=None, allow_none=True, metadata={"description": "DfE Unique Reference Number (6 digits)."})
-    ukprn = fields.String(load_default=None, allow_none=True, metadata={"description": "UK Provider Reference Number (8 digits)."})
+    urn = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "DfE Unique Reference Number (6 digits)."},
+    )
+    ukprn = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "UK Provider Reference Number (8 digits)."},
+    )
     local_authority = fields.String(load_default=None, allow_none=True)
     region = fields.String(load_default=None, allow_none=True)
     postcode = fields.String(load_default=None, allow_none=True)

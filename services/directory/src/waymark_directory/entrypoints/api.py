@@ -46,8 +46,12 @@ def register():  # type: ignore[no-untyped-def]
     return body, 201, {"Location": location}
 
 
-@api_route(api, "/institutions/<uuid:institution_id>", responses={200: InstitutionResponse, 404: None},
-           summary="One institution, from its event stream")
+@api_route(
+    api,
+    "/institutions/<uuid:institution_id>",
+    responses={200: InstitutionResponse, 404: None},
+    summary="One institution, from its event stream",
+)
 def show(institution_id):  # type: ignore[no-untyped-def]
     institution = load_institution(str(institution_id), current_runtime())
     if institution is None:

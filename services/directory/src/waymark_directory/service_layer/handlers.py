@@ -57,12 +57,19 @@ def load_institution(institution_id: str, runtime: ServiceRuntime) -> Institutio
 
 def _reserved(conn, scheme: str, identifier: str) -> bool:  # type: ignore[no-untyped-def]
     table = institution_identifiers
-    query = select(table.c.institution_id).where(
-        table.c.scheme == scheme, table.c.identifier == identifier
-    )
+    query = select(table.c.institution_id).where(table.c.scheme == scheme, table.c.identifier == identifier)
     return conn.execute(query).first() is not None
 
 
 def _row(institution: Institution) -> dict[str, object]:
-    fields = ("institution_id", "name", "institution_type", "urn", "ukprn", "local_authority", "region", "postcode")
+    fields = (
+        "institution_id",
+        "name",
+        "institution_type",
+        "urn",
+        "ukprn",
+        "local_authority",
+        "region",
+        "postcode",
+    )
     return {name: getattr(institution, name) for name in fields}

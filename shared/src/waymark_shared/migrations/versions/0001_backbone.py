@@ -35,7 +35,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("stream_id", "stream_version", name="uq_events_stream_version"),
         sa.UniqueConstraint("event_id", name="uq_events_event_id"),
     )
-    op.create_index("ix_events_commit_position", "events", ["commit_id", "position"])
+    # Only PostgreSQL reads in (commit_id, position) order; on SQLite commit_id is always
+    # 0 and the rowid (position) is the log order, so the index would only cost writes.
+    if op.get_context().dialect.name == "postgresql":
+        op.create_index("ix_events_commit_position", "events", ["commit_id", "position"])
     op.create_table(
         "relay_checkpoints",
         sa.Column("topic", sa.String(200), primary_key=True),

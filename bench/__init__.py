@@ -1,0 +1,1 @@
+"""Waymark's benchmarks: ``python -m bench`` runs every ``bench/bench_*.py`` module."""
