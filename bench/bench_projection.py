@@ -167,10 +167,10 @@ def _subscription(batched: bool) -> Subscription:
 
 
 def _apply_run(events: Sequence[RecordedEvent], conn: Connection) -> None:
-    counts = Counter(event.subject for event in events)
-    last = {event.subject: event.id for event in events}
-    event_type = events[0].type
-    conn.execute(UPSERT, [{"i": i, "t": event_type, "n": n, "e": last[i]} for i, n in counts.items()])
+    counts = Counter((event.subject, event.type) for event in events)
+    last = {(event.subject, event.type): event.id for event in events}
+    rows = [{"i": i, "t": t, "n": n, "e": last[i, t]} for (i, t), n in counts.items()]
+    conn.execute(UPSERT, rows)
 
 
 def _apply_one(event: RecordedEvent, conn: Connection) -> None:

@@ -38,7 +38,7 @@ from waymark_shared.db.migrations import upgrade
 from waymark_shared.events import EventRegistry, NewEvent
 from waymark_shared.eventstore import EventStore
 from waymark_shared.messaging.kafka_clients import abandon, encode_event, event_headers, make_producer
-from waymark_shared.messaging.relay import Relay
+from waymark_shared.messaging.relay import DEFAULT_BATCH_SIZE, Relay
 from waymark_shared.testing.kafka import KafkaCluster, kafka_cluster
 
 SERVICE = "relaybench"
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
             "Relay.run_until_drained",
             relay,
             "msgs/s",
-            note=note + "; batches of 500",
+            note=note + f"; batches of {DEFAULT_BATCH_SIZE}",
             ratio=relay / bare,
             baseline="bare producer",
             target=TARGET,

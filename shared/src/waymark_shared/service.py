@@ -37,8 +37,9 @@ class Subscription:
     """A consumer: handlers keyed by qualified event type, applied in one transaction
     with the subscription's position. ``reset`` empties its read models for a replay.
 
-    A ``batch_handlers`` entry receives each run of consecutive events of its type at
-    once (in log order), so a projection can write them with one ``executemany``.
+    A ``batch_handlers`` function receives each run of consecutive events it handles
+    at once (in log order, of any of the types it is registered for), so a projection
+    can write them with one ``executemany``.
     """
 
     name: str

@@ -9,13 +9,14 @@ of lower-case letters and digits only.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -118,6 +119,11 @@ class RecordedEvent:
         return replace(self, data=data, schema_version=schema_version)
 
     def to_cloudevent(self) -> dict[str, Any]:
+        """The structured-mode CloudEvent as a dict."""
+        return {**self.cloudevent_attributes(), "data": dict(self.data)}
+
+    def cloudevent_attributes(self) -> dict[str, Any]:
+        """Every CloudEvents attribute (ours included) but ``data``."""
         return {
             "specversion": SPEC_VERSION,
             "id": self.id,
@@ -134,7 +140,6 @@ class RecordedEvent:
             "causationid": self.causation_id,
             "actor": self.actor,
             "position": self.checkpoint.token(),
-            "data": dict(self.data),
         }
 
     @classmethod
@@ -170,6 +175,28 @@ REQUIRED_ATTRIBUTES = (
     "streamid",
     "streamversion",
 )
+
+
+_encode = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def cloudevent_json(event: RecordedEvent, data_json: str | None = None) -> bytes:
+    """The structured-mode CloudEvent as JSON bytes. ``data_json`` is the data already
+    encoded (as the store keeps it), spliced in rather than decoded and encoded again."""
+    attributes = _encode(event.cloudevent_attributes())
+    data = data_json if data_json is not None else _encode(dict(event.data))
+    return f'{attributes[:-1]},"data":{data}}}'.encode()
+
+
+class OutgoingEvent(NamedTuple):
+    """An event ready to publish: what routes it, and its CloudEvent JSON."""
+
+    id: str
+    type: str
+    source: str
+    subject: str
+    checkpoint: Checkpoint
+    value: bytes
 
 
 def dataschema_uri(event_type: str, version: int) -> str:

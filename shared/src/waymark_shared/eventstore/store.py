@@ -30,7 +30,15 @@ from sqlalchemy import exc as sa_exc
 
 from waymark_shared.db.engine import is_postgres
 from waymark_shared.events.context import current_context
-from waymark_shared.events.envelope import START, Checkpoint, NewEvent, RecordedEvent, short_type
+from waymark_shared.events.envelope import (
+    START,
+    Checkpoint,
+    NewEvent,
+    OutgoingEvent,
+    RecordedEvent,
+    cloudevent_json,
+    short_type,
+)
 from waymark_shared.events.normalising import Normaliser
 from waymark_shared.events.registry import EventRegistry, UnknownEventType
 from waymark_shared.eventstore.connections import Borrowed, violates
@@ -216,6 +224,26 @@ class EventStore:
         """How many events are visible after ``after`` (backlog, lag, progress)."""
         with Borrowed(self) as driver:
             return int(self._run(driver, self._count, self._after(driver, after)).fetchone()[0])
+
+    def read_all_cloudevents(self, after: Checkpoint = START, limit: int = 1000) -> list[OutgoingEvent]:
+        """The log after ``after`` as CloudEvents JSON, for publishing. Data at its
+        latest version goes out as stored (validated on append against that very
+        schema); older versions are upcast and validated on the way."""
+        with Borrowed(self) as driver:
+            rows = self._run(driver, self._read, [*self._after(driver, after), limit]).fetchall()
+        source, latest, outgoing = self.registry.source, self._latest, []
+        for position, commit_id, stream, event_id, version, kind, schema, subject, time, text, *ids in rows:
+            event = RecordedEvent(
+                event_id, source, kind, subject, time, {}, schema, stream, version, *ids,
+                checkpoint=Checkpoint(commit_id, position),
+            )  # fmt: skip
+            if schema == (latest.get(kind) or self._latest_version(kind)):
+                value = cloudevent_json(event, text)
+            else:
+                event = self.registry.upcast(event.with_data(json.loads(text), schema), validate=True)
+                value = cloudevent_json(event)
+            outgoing.append(OutgoingEvent(event_id, kind, source, subject, event.checkpoint, value))
+        return outgoing
 
     def _after(self, driver: Any, checkpoint: Checkpoint) -> list[object]:
         """The read's leading parameters: where to start, and (PostgreSQL) the running

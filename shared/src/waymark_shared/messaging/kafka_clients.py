@@ -17,7 +17,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaTimeoutError
 
 from waymark_shared.config import Settings
-from waymark_shared.events.envelope import SPEC_VERSION, RecordedEvent
+from waymark_shared.events.envelope import SPEC_VERSION, OutgoingEvent, RecordedEvent, cloudevent_json
 
 CLOUDEVENTS_CONTENT_TYPE = b"application/cloudevents+json"
 
@@ -90,10 +90,10 @@ def abandon(producer: KafkaProducer) -> None:
 
 def encode_event(event: RecordedEvent) -> bytes:
     """The message value: the whole CloudEvents envelope as JSON."""
-    return json.dumps(event.to_cloudevent(), separators=(",", ":")).encode()
+    return cloudevent_json(event)
 
 
-def event_headers(event: RecordedEvent) -> list[tuple[str, bytes]]:
+def event_headers(event: RecordedEvent | OutgoingEvent) -> list[tuple[str, bytes]]:
     """The content type, plus a few attributes to route on without parsing the value."""
     return [
         ("content-type", CLOUDEVENTS_CONTENT_TYPE),

@@ -29,10 +29,10 @@ from sqlalchemy import Connection, Engine, select, text
 
 from waymark_shared.db.engine import is_postgres
 from waymark_shared.db.tables import relay_checkpoints
-from waymark_shared.events.envelope import START, Checkpoint, RecordedEvent, utc_now_iso
+from waymark_shared.events.envelope import START, Checkpoint, OutgoingEvent, utc_now_iso
 from waymark_shared.events.registry import EventValidationError
 from waymark_shared.eventstore.store import EventStore
-from waymark_shared.messaging.kafka_clients import abandon, encode_event, event_headers
+from waymark_shared.messaging.kafka_clients import abandon, event_headers
 from waymark_shared.observability import metrics
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ ProducerFactory = Callable[[], KafkaProducer]
 
 
 BACKLOG_INTERVAL_S = 1.0
+# Large enough that the wait for each batch's acknowledgements is a small share.
+DEFAULT_BATCH_SIZE = 2000
 
 
 class PublishError(RuntimeError):
@@ -58,7 +60,7 @@ class Relay:
         producer_factory: ProducerFactory,
         topic: str,
         *,
-        batch_size: int = 500,
+        batch_size: int = DEFAULT_BATCH_SIZE,
         publish_timeout_s: float = 60.0,
         max_backoff_s: float = 30.0,
         idle_s: float = 0.05,
@@ -95,11 +97,9 @@ class Relay:
 
     def _publish_after(self, checkpoint: Checkpoint) -> tuple[int, Checkpoint]:
         """Publish the batch after ``checkpoint``; how many and the new checkpoint."""
-        events: list[RecordedEvent] = []
+        events: list[OutgoingEvent] = []
         try:
-            # Validated on append against the same contracts; older versions are
-            # validated again when upcast, so reading back need not repeat it.
-            events = self.store.read_all(checkpoint, self.batch_size)
+            events = self.store.read_all_cloudevents(checkpoint, self.batch_size)
             if events:
                 self._publish(events)
                 checkpoint = events[-1].checkpoint
@@ -159,14 +159,12 @@ class Relay:
             if published < self.batch_size:
                 stop.wait(self.idle_s)
 
-    def _publish(self, events: Sequence[RecordedEvent]) -> None:
+    def _publish(self, events: Sequence[OutgoingEvent]) -> None:
         deadline = time.monotonic() + self.publish_timeout_s
         try:
             producer = self._producer = self._producer or self._new_producer()
             futures = [
-                producer.send(
-                    self.topic, value=encode_event(e), key=e.subject.encode(), headers=event_headers(e)
-                )
+                producer.send(self.topic, value=e.value, key=e.subject.encode(), headers=event_headers(e))
                 for e in events
             ]
             producer.flush(timeout=max(0.0, deadline - time.monotonic()))

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from operator import attrgetter
 
 from sqlalchemy import Connection, Engine, and_, delete, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -201,15 +200,17 @@ class SubscriptionRunner:
         metrics.EVENTS_PARKED.labels(self.name, delivery.source).inc()
 
     def _handle_all(self, events: Sequence[RecordedEvent], conn: Connection) -> None:
+        """Per-event handlers one by one; a batch handler gets each run of consecutive
+        events it handles at once, of whichever of its types, in log order."""
         batch_handlers = self.subscription.batch_handlers
-        for event_type, group in groupby(events, key=attrgetter("type")):
+        for batch_handler, group in groupby(events, key=lambda event: batch_handlers.get(event.type)):
             run = list(group)
-            if event_type in batch_handlers:
-                with message_context(run[0].correlation_id, run[0].id, f"subscription:{self.name}"):
-                    batch_handlers[event_type](run, conn)
-            else:
+            if batch_handler is None:
                 for event in run:
                     self._handle(event, conn)
+                continue
+            with message_context(run[0].correlation_id, run[0].id, f"subscription:{self.name}"):
+                batch_handler(run, conn)
 
     def _handle(self, event: RecordedEvent, conn: Connection) -> None:
         if event.type in self.subscription.batch_handlers:
