@@ -1,0 +1,170 @@
+"""The Kafka transport against a real broker: exactly-once effects, parking, replay."""
+
+from __future__ import annotations
+
+import pytest
+from kafka import KafkaConsumer, TopicPartition
+from kafka_world import (
+    Producing,
+    World,
+    all_events,
+    append,
+    effect_ids,
+    make_subscription,
+    metric,
+    snapshot,
+    wait_until,
+)
+
+from waymark_shared.events.envelope import NewEvent
+from waymark_shared.messaging.embedded import EmbeddedTransport
+from waymark_shared.messaging.subscriptions import Delivery, SubscriptionRunner
+
+pytestmark = pytest.mark.kafka
+
+
+class Crash(Exception):
+    """The consumer process dies here."""
+
+
+def published(world: World, *plan: tuple[str, int, int]) -> list[Producing]:
+    """Producing services with (service, institutions, events each) appended and relayed."""
+    services = []
+    for service, institutions, each in plan:
+        producing = world.producing(service)
+        append(producing.store, institutions, each, chunk=7)
+        producing.relay().run_until_drained()
+        services.append(producing)
+    return services
+
+
+def test_a_consumer_killed_between_its_commit_and_the_offset_commit_applies_nothing_twice(
+    world: World,
+) -> None:
+    services = published(world, ("audit", 6, 40), ("directory", 4, 30))
+    engine = world.consuming()
+    runner = SubscriptionRunner(make_subscription("tally"), engine)
+    deliveries: list[Delivery] = []
+
+    def crash_on_the_third(delivery: Delivery) -> None:
+        deliveries.append(delivery)
+        if len(deliveries) == 3:
+            raise Crash
+
+    crashing = world.transport(runner, after_apply=crash_on_the_third)
+    with pytest.raises(Crash):
+        crashing.run_until_caught_up(20)
+    crashing.close()
+    last = deliveries[-1]
+    tp = TopicPartition(f"{world.prefix}.{last.source}.events", last.partition)
+    onlooker = KafkaConsumer(**world.cluster.client_config(), group_id="waymark.tally")
+    assert (onlooker.committed(tp) or 0) <= last.kafka_offset, "Kafka already had the crashed batch"
+    onlooker.close()
+    assert {e.id for e in last.events} <= set(effect_ids(engine)), "the database commit was lost"
+
+    restarted = world.transport(runner)
+    try:
+        restarted.run_until_caught_up(30)
+        applied = effect_ids(engine)
+        assert len(applied) == len(set(applied)) == 6 * 40 + 4 * 30
+        assert set(applied) == {e.id for e in all_events(*(s.store for s in services))}
+        consumer = restarted.consumer
+        tps = sorted(consumer.assignment())
+        end = consumer.end_offsets(tps)
+        assert len(tps) == 12 and sum(end.values()) == 6 * 40 + 4 * 30
+        wait_until(
+            lambda: restarted.run_once(100) == 0 and {tp: consumer.committed(tp) or 0 for tp in tps} == end,
+            10,
+            "Kafka to have every offset committed",
+        )
+        assert restarted.lag() == {"audit": 0, "directory": 0}
+    finally:
+        restarted.close()
+
+
+def test_a_poison_event_is_parked_while_later_events_in_its_partition_apply(world: World) -> None:
+    (audit,) = published(world, ("audit", 1, 10))  # one institution: one partition, in order
+    events = audit.store.read_all()
+    poison = {events[4].id}
+    engine = world.consuming()
+    runner = SubscriptionRunner(make_subscription("tally", poison), engine)
+    transport = world.transport(runner)
+    try:
+        transport.run_until_caught_up(20)
+    finally:
+        transport.close()
+
+    assert sorted(effect_ids(engine)) == sorted(e.id for e in events if e.id not in poison)
+    (parked,) = runner.parked.list()
+    assert parked.event == events[4]
+    assert parked.attempts == 1 and "this event is poison" in parked.error
+
+    poison.clear()
+    assert [outcome.succeeded for outcome in runner.parked.retry()] == [True]
+    assert sorted(effect_ids(engine)) == sorted(e.id for e in events)
+    assert runner.parked.count() == 0
+
+
+def test_a_message_that_is_no_cloudevent_is_skipped_without_stalling_its_partition(world: World) -> None:
+    (audit,) = published(world, ("audit", 1, 5))
+    producer = audit.producer()
+    for value in (b"not json", b'{"specversion": "1.0"}', b"[1, 2]"):
+        producer.send(audit.settings.topic, value=value, key=b"inst-000")  # the institution's partition
+    producer.flush()
+    producer.close()
+    audit.store.append("inst-000", 5, [NewEvent("Counted", "inst-000", {"n": n}) for n in range(6, 11)])
+    audit.relay().run_until_drained()
+    labels = {"subscription": "tally", "topic": audit.settings.topic}
+    rejected = metric("waymark_kafka_messages_rejected_total", **labels)
+    engine = world.consuming()
+    transport = world.transport(SubscriptionRunner(make_subscription("tally"), engine))
+    try:
+        assert transport.run_until_caught_up(20) == 10
+    finally:
+        transport.close()
+    assert sorted(effect_ids(engine)) == sorted(e.id for e in audit.store.iter_all())
+    assert metric("waymark_kafka_messages_rejected_total", **labels) - rejected == 3
+
+
+def test_embedded_and_kafka_transports_build_identical_read_models(world: World) -> None:
+    audit, directory = published(world, ("audit", 7, 30), ("directory", 5, 25))
+    embedded_db, kafka_db = world.consuming("embedded"), world.consuming("kafka")
+    feeds = {"audit": audit.store, "directory": directory.store}
+    EmbeddedTransport(
+        SubscriptionRunner(make_subscription("tally"), embedded_db), feeds
+    ).run_until_caught_up()
+
+    transport = world.transport(SubscriptionRunner(make_subscription("tally"), kafka_db))
+    try:
+        assert transport.run_until_caught_up(20) == 7 * 30 + 5 * 25
+    finally:
+        transport.close()
+
+    assert snapshot(kafka_db) == snapshot(embedded_db)
+    assert len(snapshot(kafka_db)[0]) == 7 * 30 + 5 * 25
+
+
+def test_replay_over_kafka_after_a_reset_rebuilds_the_same_read_model(world: World) -> None:
+    published(world, ("audit", 5, 20), ("directory", 3, 20))
+    engine = world.consuming()
+    runner = SubscriptionRunner(make_subscription("tally"), engine)
+    transport = world.transport(runner)
+    try:
+        transport.run_until_caught_up(20)
+        built = snapshot(engine)
+        assert transport.end_offsets_total() == len(built[0]) == 160
+
+        runner.reset()  # while the consumer holds its partitions, at their ends
+        assert snapshot(engine) == ([], [])
+        assert transport.run_until_caught_up(20) == 160
+        assert snapshot(engine) == built
+    finally:
+        transport.close()
+
+    runner.reset()  # the group's committed offsets are at the ends; the database says start
+    fresh = world.transport(runner)
+    try:
+        assert fresh.run_until_caught_up(30) == 160
+    finally:
+        fresh.close()
+    assert snapshot(engine) == built
