@@ -73,3 +73,13 @@ def test_demo_data_flows_to_reporting(embedded, client_for):
     )
     assert len(regions) >= 5
     assert embedded.seed_demo() == []
+
+
+def test_every_service_says_what_it_is_at_its_root(embedded, client_for):
+    for name in ("directory", "audit", "planner", "destinations", "reporting"):
+        index = client_for(name).get("/")
+        assert index.status_code == 200
+        assert index.json["service"] == name
+        assert index.json["description"]
+        assert client_for(name).get(index.json["links"]["openapi"]).status_code == 200
+        assert client_for(name).get(index.json["links"]["readyz"]).status_code == 200

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, url_for
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
@@ -38,6 +38,13 @@ class ReadySchema(Schema):
     checks = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
+class IndexSchema(Schema):
+    service = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    links = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
 class StatusSchema(Schema):
     service = fields.String(required=True)
     environment = fields.String(required=True)
@@ -48,10 +55,25 @@ class StatusSchema(Schema):
 def health_blueprint() -> Blueprint:
     """The platform's own routes, the same for every service."""
     bp = Blueprint("platform", __name__)
+    api_route(bp, "/", responses={200: IndexSchema}, summary="What this service is and where its routes are")(
+        index
+    )
     api_route(bp, "/healthz", responses={200: HealthSchema}, summary="Liveness")(healthz)
     api_route(bp, "/readyz", responses={200: ReadySchema, 503: None}, summary="Readiness")(readyz)
     api_route(bp, "/_status", responses={200: StatusSchema}, summary="Build and schema")(status)
     return bp
+
+
+def index() -> dict[str, Any]:
+    definition = current_runtime().definition
+    links = {name: url_for(f"platform.{name}") for name in ("healthz", "readyz", "status")}
+    links |= {"openapi": url_for("openapi"), "metrics": url_for("metrics")}
+    return {
+        "service": definition.name,
+        "title": definition.title,
+        "description": definition.description,
+        "links": links,
+    }
 
 
 def healthz() -> dict[str, str]:
