@@ -17,14 +17,14 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 
-from marshmallow import Schema, fields
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, delete, text
 
 from bench.databases import fresh_database
 from bench.figures import Figure
+from bench.workload import TYPES, load, registry
 from waymark_shared.db.engine import make_engine
 from waymark_shared.db.migrations import upgrade
-from waymark_shared.events import EventRegistry, NewEvent, RecordedEvent
+from waymark_shared.events import RecordedEvent
 from waymark_shared.events.envelope import qualified_type
 from waymark_shared.eventstore import EventStore
 from waymark_shared.messaging.embedded import EmbeddedTransport
@@ -33,8 +33,6 @@ from waymark_shared.service import Subscription
 
 TARGETS = {"sqlite": 20_000, "postgres": 10_000}
 REPLAY_SECONDS = 60
-INSTITUTIONS = 500
-TYPES = ("ActivityLogged", "DestinationRecorded")
 
 read_model = MetaData()
 tally = Table(
@@ -50,18 +48,6 @@ UPSERT = text(
     "ON CONFLICT (institution_id, event_type) DO UPDATE "
     "SET events = tally.events + excluded.events, last_event_id = excluded.last_event_id"
 )
-
-
-class Recorded(Schema):
-    learners = fields.Integer(required=True)
-    label = fields.String(required=True)
-
-
-def registry() -> EventRegistry:
-    events = EventRegistry("source")
-    for name in TYPES:
-        events.register(name, 1, Recorded)
-    return events
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -126,9 +112,9 @@ def _replay_figure(size: int) -> Figure:
 
 def _projection_rate(backend: str, size: int, *, batched: bool) -> float:
     with fresh_database("sqlite") as source_db, fresh_database(backend) as consumer_db:
-        source = EventStore(make_engine(source_db.url), registry())
+        source = EventStore(make_engine(source_db.url), registry("source"))
         upgrade(source.engine, None)
-        _load(source, size)
+        load(source, size)
         consumer = make_engine(consumer_db.url)
         upgrade(consumer, None)
         read_model.create_all(consumer)
@@ -141,21 +127,6 @@ def _projection_rate(backend: str, size: int, *, batched: bool) -> float:
         source.engine.dispose()
         consumer.dispose()
         return size / elapsed
-
-
-def _load(store: EventStore, size: int) -> None:
-    per_stream = 10
-    with store.engine.begin() as conn:
-        for stream in range(size // per_stream):
-            events = [
-                NewEvent(
-                    TYPES[(stream + i) % 2],
-                    f"institution-{stream % INSTITUTIONS}",
-                    {"learners": i, "label": f"activity {stream}"},
-                )
-                for i in range(per_stream)
-            ]
-            store.append(f"stream-{stream}", 0, events, connection=conn)
 
 
 def _subscription(batched: bool) -> Subscription:

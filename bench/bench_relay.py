@@ -28,14 +28,12 @@ import time
 import uuid
 from collections.abc import Callable
 
-from marshmallow import Schema, fields
-
 from bench.databases import fresh_database
 from bench.figures import Figure
+from bench.workload import load, registry
 from waymark_shared.config import Settings
 from waymark_shared.db.engine import make_engine
 from waymark_shared.db.migrations import upgrade
-from waymark_shared.events import EventRegistry, NewEvent
 from waymark_shared.eventstore import EventStore
 from waymark_shared.messaging.kafka_clients import abandon, encode_event, event_headers, make_producer
 from waymark_shared.messaging.relay import DEFAULT_BATCH_SIZE, Relay
@@ -44,20 +42,6 @@ from waymark_shared.testing.kafka import KafkaCluster, kafka_cluster
 SERVICE = "relaybench"
 TARGET = 0.8
 PARTITIONS = 6
-INSTITUTIONS = 500
-TYPES = ("ActivityLogged", "DestinationRecorded")
-
-
-class Recorded(Schema):
-    learners = fields.Integer(required=True)
-    label = fields.String(required=True)
-
-
-def registry() -> EventRegistry:
-    events = EventRegistry(SERVICE)
-    for name in TYPES:
-        events.register(name, 1, Recorded)
-    return events
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,8 +66,8 @@ def run(args: argparse.Namespace) -> list[Figure]:
         engine = make_engine(database.url)
         try:
             upgrade(engine, None)
-            store = EventStore(engine, registry())
-            _load(store, size)
+            store = EventStore(engine, registry(SERVICE))
+            load(store, size)
             messages = _messages(store)
             assert len(messages) == size, (len(messages), size)
             for attempt in range(args.repeat):
@@ -195,19 +179,3 @@ def _profile(settings: Settings, store: EventStore, topic: str, size: int) -> No
 def _messages(store: EventStore) -> list[tuple[bytes, bytes, list]]:
     """What the relay sends for every stored event: key, value and headers."""
     return [(e.subject.encode(), encode_event(e), event_headers(e)) for e in store.iter_all()]
-
-
-def _load(store: EventStore, size: int) -> None:
-    per_stream = 10
-    with store.engine.begin() as conn:
-        for stream in range(-(-size // per_stream)):
-            count = min(per_stream, size - stream * per_stream)
-            events = [
-                NewEvent(
-                    TYPES[(stream + i) % 2],
-                    f"institution-{stream % INSTITUTIONS}",
-                    {"learners": i, "label": f"activity {stream}"},
-                )
-                for i in range(count)
-            ]
-            store.append(f"stream-{stream}", 0, events, connection=conn)

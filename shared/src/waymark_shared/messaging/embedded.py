@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 
 from waymark_shared.eventstore.store import EventStore
@@ -23,6 +24,7 @@ from waymark_shared.observability import metrics
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+LAG_INTERVAL_S = 1.0
 
 
 class EmbeddedTransport:
@@ -77,10 +79,14 @@ class EmbeddedTransport:
 
     def run(self, stop: threading.Event) -> None:
         """Follow the sources until ``stop`` is set."""
+        lag_due = 0.0
         while not stop.is_set():
             try:
-                if self.run_once() == 0:
+                delivered = self.run_once()
+                if time.monotonic() >= lag_due:  # a count per source: not on every poll
                     self.record_lag()
+                    lag_due = time.monotonic() + LAG_INTERVAL_S
+                if delivered == 0:
                     stop.wait(self.poll_interval)
             except Exception as error:
                 if not is_transient(error):
