@@ -25,3 +25,22 @@ def test_published_json_is_the_cloudevent_of_what_read_all_returns(store: EventS
         (e["id"], e["type"], e["subject"], event.checkpoint)
         for e, event in zip(expected, store.read_all(), strict=True)
     ]
+
+
+def test_published_json_is_byte_for_byte_what_cloudevent_json_makes(store: EventStore) -> None:
+    from waymark_shared.events.context import message_context
+    from waymark_shared.events.envelope import cloudevent_json
+
+    store.append("thing-1", 0, [NewEvent("ThingRegistered", "inst-1", {"name": "plain", "size": 1})])
+    with message_context('corr-ü"1', causation_id="cause\\1", actor="ädmin </script>"):
+        store.append("thing-\u2603", 0, [
+            NewEvent("ThingRegistered", "inst-\"2", {"name": "Quote \" and ünïcode \u2028", "size": 3}),
+            NewEvent("ThingRenamed", "inst-2", {"name": "new", "reason": "typo"}),
+        ])  # fmt: skip
+
+    outgoing = store.read_all_cloudevents()
+    events = store.read_all()
+    assert len(outgoing) == len(events) == 3
+    for sent, event in zip(outgoing, events, strict=True):
+        stored = json.dumps(dict(event.data), separators=(",", ":"))
+        assert sent.value == cloudevent_json(event, stored)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 SPEC_VERSION = "1.0"
@@ -23,19 +21,32 @@ CONTENT_TYPE = "application/json"
 TYPE_PREFIX = "uk.waymark"
 
 
+_second: tuple[int, str] = (0, "1970-01-01T00:00:00")  # the last second formatted
+
+
 def utc_now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    """Now in UTC as ``2026-01-02T03:04:05.123456Z``: what ``datetime.now(UTC).isoformat``
+    spells, in a third of the time (every event's envelope has one)."""
+    global _second  # noqa: PLW0603 (a cache, replaced whole: safe across threads)
+    seconds, micros = divmod(time.time_ns() // 1000, 1_000_000)
+    second = _second
+    if second[0] != seconds:
+        second = _second = (seconds, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)))
+    return f"{second[1]}.{micros:06d}Z"
+
+
+_UUID7_KEEP = ((1 << 128) - 1) & ~(0xF << 76) & ~(0x3 << 62)
+_UUID7_SET = 0x7 << 76 | 0x2 << 62  # version 7, RFC 9562 variant
 
 
 def new_event_id() -> str:
     """A UUID version 7 (RFC 9562): unique, and time-ordered, so the event-id index
-    grows at its right edge instead of being written all over."""
+    grows at its right edge instead of being written all over. (``str(uuid.UUID(...))``
+    spelt out: it costs more than the rest of an event's envelope.)"""
     milliseconds = time.time_ns() // 1_000_000
-    random_bits = int.from_bytes(os.urandom(10), "big")
-    value = (milliseconds & 0xFFFF_FFFF_FFFF) << 80 | random_bits
-    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
-    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 9562 variant
-    return str(uuid.UUID(int=value))
+    value = (milliseconds & 0xFFFF_FFFF_FFFF) << 80 | int.from_bytes(os.urandom(10), "big")
+    text = f"{value & _UUID7_KEEP | _UUID7_SET:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def qualified_type(source_service: str, name: str) -> str:

@@ -25,6 +25,7 @@ class SqliteSql:
     # last one and the row count give every position without the cost of RETURNING.
     returning = False
     other_databases = None  # one database per file: nothing elsewhere can hold it back
+    read_as_json = True  # publishing reads its rows as one JSON value (EventStore._rows_as_json)
 
     def after(self, checkpoint: Checkpoint, elsewhere: list[int] | None = None) -> list[object]:
         return [checkpoint.position]
@@ -73,6 +74,7 @@ class PostgresSql:
     casts = ("", "::integer", "", "::integer", "", "", "")
     returning = True
     other_databases = OTHER_DATABASES_RUNNING
+    read_as_json = False  # psycopg receives a whole result at once
 
     def __init__(self, dbapi: Any):
         self._raw_cursor = dbapi.RawCursor

@@ -8,6 +8,15 @@ between re-sends the batch: delivery is at-least-once, and consumers recognise t
 repeats by their place in the log. Through a broker outage the backlog stays in the
 store and :meth:`Relay.run` retries with a capped backoff.
 
+Batches are pipelined one deep: while batch *n* waits for its acknowledgements, batch
+*n + 1* is read and handed to the producer, and *n*'s checkpoint is recorded while
+*n + 1* is on the wire. The checkpoint still only moves past a batch every record of
+which the broker acknowledged, and batches are acknowledged in the order they were
+sent. One producer sends everything in log order, and an idempotent producer keeps
+each partition in that order across retries, so two batches in flight are, to Kafka,
+one longer batch. On any failure the producer is abandoned with whatever it still
+held, and the next attempt re-sends from the last recorded checkpoint with a fresh one.
+
 Several instances of a service may run; only the one holding the relay lock publishes
 (a session advisory lock on PostgreSQL, a ``flock`` beside the SQLite file). The
 others wait and take over when it dies.
@@ -20,12 +29,15 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, NamedTuple
 
 from kafka import KafkaProducer
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, bindparam, select, text, tuple_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from waymark_shared.db.engine import is_postgres
 from waymark_shared.db.tables import relay_checkpoints
@@ -47,6 +59,18 @@ DEFAULT_BATCH_SIZE = 2000
 
 class PublishError(RuntimeError):
     """The broker did not acknowledge the whole batch; nothing was recorded as published."""
+
+
+class _Sent(NamedTuple):
+    """A batch handed to the producer and not yet acknowledged."""
+
+    events: list[OutgoingEvent]
+    futures: list[Any]
+    # The relay gives up on the batch (abandoning the producer) at this time. Every
+    # producer batch still holding its records was opened after its first send (older
+    # ones held only acknowledged batches' records), so a deadline this far from that
+    # send is also within the producer's delivery timeout (see _new_producer).
+    deadline: float
 
 
 class Relay:
@@ -76,6 +100,9 @@ class Relay:
         self._producer: KafkaProducer | None = None
         self._labels = (store.registry.service, topic)
         self._backlog_due = 0.0
+        self._acked = START  # the last checkpoint recorded by _drain
+        self._fixed_headers: dict[tuple[str, str], tuple[tuple[str, bytes], ...]] = {}
+        self._upsert = _checkpoint_upsert(engine)
 
     def checkpoint(self) -> Checkpoint:
         """The last event the broker has acknowledged, as recorded."""
@@ -92,33 +119,54 @@ class Relay:
     def run_once(self) -> int:
         """Publish one batch and record it; returns how many events it held.
         Raises (after counting the failure) when the batch could not be published."""
-        published, _ = self._publish_after(self.checkpoint())
+        published, _ = self._drain(self.checkpoint(), _always, max_batches=1)
         return published
-
-    def _publish_after(self, checkpoint: Checkpoint) -> tuple[int, Checkpoint]:
-        """Publish the batch after ``checkpoint``; how many and the new checkpoint."""
-        events: list[OutgoingEvent] = []
-        try:
-            events = self.store.read_all_cloudevents(checkpoint, self.batch_size)
-            if events:
-                self._publish(events)
-                checkpoint = events[-1].checkpoint
-                self._save_checkpoint(checkpoint)
-                metrics.EVENTS_PUBLISHED.labels(*self._labels).inc(len(events))
-        except Exception:
-            metrics.RELAY_FAILURES.labels(*self._labels).inc()
-            self._record_backlog(checkpoint)
-            raise
-        if len(events) < self.batch_size or time.monotonic() >= self._backlog_due:
-            self._record_backlog(checkpoint)  # counting is linear in the backlog: not every batch
-        return len(events), checkpoint
 
     def run_until_drained(self) -> int:
         """Publish until the backlog is empty; returns how many events were published."""
-        total = 0
-        while published := self.run_once():
-            total += published
-        return total
+        published, _ = self._drain(self.checkpoint(), _always)
+        return published
+
+    def _drain(
+        self, checkpoint: Checkpoint, more: Callable[[], bool], max_batches: int | None = None
+    ) -> tuple[int, Checkpoint]:
+        """Publish the log after ``checkpoint`` until a batch comes back short, ``more()``
+        says stop or ``max_batches`` were read; how many were published and the
+        checkpoint recorded. Each batch's checkpoint is recorded once all its records
+        are acknowledged; ``self._acked`` holds the latest even when this raises."""
+        self._acked = checkpoint
+        read_from, published, batches = checkpoint, 0, 0
+        in_flight: deque[_Sent] = deque()
+        try:
+            while True:
+                reading = more() and (max_batches is None or batches < max_batches)
+                events = self.store.read_all_cloudevents(read_from, self.batch_size) if reading else []
+                batches += 1
+                if events:
+                    in_flight.append(self._send(events))
+                    read_from = events[-1].checkpoint
+                # A full batch means there is more to read: keep one batch in flight
+                # while reading the next. Otherwise wait for everything sent.
+                ahead = len(events) == self.batch_size and (max_batches is None or batches < max_batches)
+                while in_flight and (len(in_flight) > 1 or not ahead):
+                    sent = in_flight.popleft()
+                    self._await(sent, flush=not ahead)
+                    self._acked = sent.events[-1].checkpoint
+                    self._save_checkpoint(self._acked)
+                    published += len(sent.events)
+                    metrics.EVENTS_PUBLISHED.labels(*self._labels).inc(len(sent.events))
+                    if time.monotonic() >= self._backlog_due:
+                        self._record_backlog(self._acked)
+                if not ahead:
+                    break
+        except Exception:
+            metrics.RELAY_FAILURES.labels(*self._labels).inc()
+            if in_flight:
+                self.close()  # drop what it still holds: all of it is re-sent from the checkpoint
+            self._record_backlog(self._acked)
+            raise
+        self._record_backlog(self._acked)  # caught up: counting the rest is cheap now
+        return published, self._acked
 
     def run(self, stop: threading.Event) -> None:
         """Publish until ``stop`` is set, while holding the relay lock (waiting for it
@@ -146,8 +194,9 @@ class Relay:
         checkpoint = self.checkpoint()
         while not stop.is_set() and lock.held():
             try:
-                published, checkpoint = self._publish_after(checkpoint)
+                self._drain(checkpoint, lambda: not stop.is_set() and lock.held())
             except Exception as error:
+                checkpoint = self._acked
                 delay = min(max(delay * 2, 0.5), self.max_backoff_s)
                 log.warning(
                     "relay batch failed, backlog kept",
@@ -155,20 +204,45 @@ class Relay:
                 )
                 stop.wait(delay)
                 continue
+            checkpoint = self._acked
             delay = 0.0
-            if published < self.batch_size:
-                stop.wait(self.idle_s)
+            stop.wait(self.idle_s)  # the log is drained (or this instance stops leading)
 
-    def _publish(self, events: Sequence[OutgoingEvent]) -> None:
+    def _send(self, events: list[OutgoingEvent]) -> _Sent:
         deadline = time.monotonic() + self.publish_timeout_s
         try:
             producer = self._producer = self._producer or self._new_producer()
-            futures = [
-                producer.send(self.topic, value=e.value, key=e.subject.encode(), headers=event_headers(e))
-                for e in events
-            ]
-            producer.flush(timeout=max(0.0, deadline - time.monotonic()))
-            failed = next((f.exception for f in futures if not f.succeeded()), None)
+            send, topic, fixed, futures = producer.send, self.topic, self._fixed_headers, []
+            for e in events:
+                key = e.subject.encode()
+                # event_headers(e), with the headers every event of its type shares made once
+                content, spec, kind, source = fixed.get((e.type, e.source)) or self._headers_of(e)
+                headers = [content, spec, ("ce_id", e.id.encode()), kind, source, ("ce_subject", key)]
+                futures.append(send(topic, value=e.value, key=key, headers=headers))
+        except Exception as error:
+            self.close()
+            raise PublishError(f"{self.topic}: {_describe(error)}") from error
+        return _Sent(events, futures, deadline)
+
+    def _headers_of(self, event: OutgoingEvent) -> tuple[tuple[str, bytes], ...]:
+        content, spec, _, kind, source, _ = event_headers(event)
+        self._fixed_headers[(event.type, event.source)] = fixed = (content, spec, kind, source)
+        return fixed
+
+    def _await(self, sent: _Sent, *, flush: bool) -> None:
+        """Return once the broker acknowledged every record of ``sent``; else abandon
+        the producer and raise :class:`PublishError`. ``flush`` sends what the producer
+        still lingers on at once (when nothing else is coming to fill its batches)."""
+        try:
+            if flush and self._producer is not None:
+                self._producer.flush(timeout=max(0.0, sent.deadline - time.monotonic()))
+            failed = None
+            for future in sent.futures:
+                if not future.is_done:
+                    future.get(timeout=max(0.0, sent.deadline - time.monotonic()))
+                if future.failed():
+                    failed = future.exception
+                    break
         except Exception as error:
             self.close()
             raise PublishError(f"{self.topic}: {_describe(error)}") from error
@@ -188,20 +262,18 @@ class Relay:
         return producer
 
     def _save_checkpoint(self, checkpoint: Checkpoint) -> None:
-        table = relay_checkpoints
-        values = {
-            "commit_id": checkpoint.commit_id,
-            "position": checkpoint.position,
-            "updated_at": utc_now_iso(),
-        }
-        with self.engine.begin() as conn:
-            row = conn.execute(
-                select(table.c.commit_id, table.c.position).where(table.c.topic == self.topic)
-            ).first()
-            if row is None:
-                conn.execute(table.insert().values(topic=self.topic, **values))
-            elif Checkpoint(row.commit_id, row.position) < checkpoint:
-                conn.execute(table.update().where(table.c.topic == self.topic).values(**values))
+        """Record ``checkpoint`` unless a later one is recorded already: one statement,
+        so one round trip (and one commit) in autocommit."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(
+                self._upsert,
+                {
+                    "topic": self.topic,
+                    "commit_id": checkpoint.commit_id,
+                    "position": checkpoint.position,
+                    "updated_at": utc_now_iso(),
+                },
+            )
 
     def _record_backlog(self, checkpoint: Checkpoint) -> None:
         self._backlog_due = time.monotonic() + BACKLOG_INTERVAL_S
@@ -209,6 +281,32 @@ class Relay:
             metrics.RELAY_BACKLOG.labels(*self._labels).set(self.store.count_after(checkpoint))
         except Exception:  # the database is down too; the gauge keeps its last value
             log.debug("relay backlog unknown", extra={"topic": self.topic})
+
+
+def _checkpoint_upsert(engine: Engine) -> Any:
+    """Insert a topic's checkpoint, or move it forward (never back)."""
+    table = relay_checkpoints
+    insert = postgresql_insert if is_postgres(engine) else sqlite_insert
+    statement = insert(table).values(
+        topic=bindparam("topic"),
+        commit_id=bindparam("commit_id"),
+        position=bindparam("position"),
+        updated_at=bindparam("updated_at"),
+    )
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.topic],
+        set_={
+            "commit_id": excluded.commit_id,
+            "position": excluded.position,
+            "updated_at": excluded.updated_at,
+        },
+        where=tuple_(table.c.commit_id, table.c.position) < tuple_(excluded.commit_id, excluded.position),
+    )
+
+
+def _always() -> bool:
+    return True
 
 
 def _describe(error: BaseException) -> str:
