@@ -8,9 +8,12 @@ BIN := $(VENV)/bin
 PACKAGES := shared services/directory services/audit services/planner services/destinations services/reporting
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.test-installed
+# The pages' stylesheet and scripts, built from frontend/ by scripts/build-frontend (npm).
+ASSETS_DIR := shared/src/waymark_shared/web/pages/static
+ASSETS := $(ASSETS_DIR)/waymark.css
 PORT ?= 8000
 
-.PHONY: up test lint bench contracts freeze install install-test system-packages postgres clean
+.PHONY: up test lint bench contracts freeze install install-test frontend system-packages postgres clean
 
 up: install
 	$(BIN)/waymark up --port $(PORT)
@@ -28,19 +31,23 @@ bench: install-test postgres
 contracts: install
 	$(BIN)/waymark contracts --out contracts
 
-install: $(STAMP)
+install: $(STAMP) $(ASSETS)
 $(STAMP): $(foreach p,$(PACKAGES),$(p)/pyproject.toml) requirements/constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements/constraints.txt $(foreach p,$(PACKAGES),-e $(p))
 	touch $@
 
-install-test: $(TEST_STAMP)
+install-test: install $(TEST_STAMP)
 $(TEST_STAMP): $(STAMP) requirements/test.txt
 	$(BIN)/pip install --quiet -c requirements/constraints.txt -r requirements/test.txt
 	touch $@
 
-# Debian packages the tests drive: the PostgreSQL server and client.
+frontend: $(ASSETS)
+$(ASSETS): frontend/package.json frontend/package-lock.json $(wildcard frontend/*.scss frontend/*.js frontend/*.svg) scripts/build-frontend
+	scripts/build-frontend
+
+# Debian packages the tests drive: the PostgreSQL server and client, and Chromium.
 system-packages:
 	@scripts/ensure-system-packages
 
@@ -53,4 +60,4 @@ freeze: install-test
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^-e\|^waymark\|^#'; } > requirements/constraints.txt
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var frontend/node_modules $(ASSETS_DIR)

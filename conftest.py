@@ -1,3 +1,8 @@
-"""Fixtures every test directory can use: real PostgreSQL databases and a real Kafka."""
+"""Fixtures every test directory can use: real PostgreSQL databases, a real Kafka and a
+headless browser."""
 
-pytest_plugins = ["waymark_shared.testing.databases", "waymark_shared.testing.kafka"]
+pytest_plugins = [
+    "waymark_shared.testing.databases",
+    "waymark_shared.testing.kafka",
+    "waymark_shared.testing.browser",
+]

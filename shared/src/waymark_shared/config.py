@@ -47,6 +47,17 @@ class Settings:
     log_format: str
     max_body_bytes: int
     environment: str
+    # Where directory publishes its token-signing keys, and where people sign in.
+    jwks_url: str = ""
+    sign_in_url: str = "/directory/sign-in"
+    sign_out_url: str = "/directory/sign-out"
+    # Outgoing email: an SMTP URL (smtp://user:pass@host:port, smtps://…); unset, email
+    # is written to an outbox folder in the data folder.
+    smtp_url: str | None = None
+    mail_from: str = "Waymark <no-reply@waymark.local>"
+    # Signs session cookies and CSRF tokens; unset outside production, the pages layer
+    # keeps a generated one in <data_dir>/secrets/<service>.key.
+    secret_key: str | None = None
 
     @property
     def topic(self) -> str:
@@ -87,6 +98,15 @@ class Settings:
             log_format=get("LOG_FORMAT", "json"),
             max_body_bytes=int(get("MAX_BODY_BYTES", str(1024 * 1024))),
             environment=get("WAYMARK_ENV", "development"),
+            jwks_url=get("WAYMARK_JWKS_URL")
+            or f"{get('WAYMARK_PUBLIC_URL', 'http://127.0.0.1:8000')}/directory/.well-known/jwks.json",
+            sign_in_url=get("WAYMARK_SIGN_IN_URL", "/directory/sign-in"),
+            sign_out_url=get("WAYMARK_SIGN_OUT_URL", "/directory/sign-out"),
+            smtp_url=get("WAYMARK_SMTP_URL"),
+            mail_from=get("WAYMARK_MAIL_FROM", "Waymark <no-reply@waymark.local>"),
+            secret_key=(
+                env.get(f"WAYMARK_{service.upper()}_SECRET_KEY") or env.get("WAYMARK_SECRET_KEY") or None
+            ),
         )
 
 

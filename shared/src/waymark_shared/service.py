@@ -67,6 +67,8 @@ class ServiceDefinition:
     migrations: Path | None = None
     subscriptions: tuple[Subscription, ...] = ()
     seed_demo: Callable[[ServiceRuntime], None] | None = None
+    # Lines ``waymark up`` prints about the service's demo data (sign-in details, say).
+    demo_notes: Callable[[ServiceRuntime], Sequence[str]] | None = None
     description: str = ""
     # Lower starts (and seeds its demo data) first: producers before their consumers.
     start_order: int = 50

@@ -30,6 +30,7 @@ def up(platform: Platform, host: str, port: int, demo: bool) -> None:
     embedded = EmbeddedPlatform(platform)
     embedded.migrate()
     seeded = embedded.seed_demo() if demo else []
+    notes = embedded.demo_notes() if demo else []
     platform.close()
     url = f"http://{host}:{port}/"
 
@@ -39,6 +40,8 @@ def up(platform: Platform, host: str, port: int, demo: bool) -> None:
             click.echo(f"  {name:<13} {url}{name}/   (API: {url}{name}/openapi.json)")
         if seeded:
             click.echo(f"  demo data seeded for: {', '.join(seeded)}")
+        for line in notes:
+            click.echo(f"  {line}")
         click.echo(f"  data folder: {platform.settings('platform').data_dir}\n")
 
     def load():  # type: ignore[no-untyped-def]

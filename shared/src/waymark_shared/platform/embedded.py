@@ -48,6 +48,14 @@ class EmbeddedPlatform:
                 self.catch_up()
         return seeded
 
+    def demo_notes(self) -> list[str]:
+        """What each service says about its demo data, for the start-up banner."""
+        notes: list[str] = []
+        for name, definition in self.platform.definitions.items():
+            if definition.demo_notes:
+                notes += definition.demo_notes(self.platform.runtime(name))
+        return notes
+
     def uses_kafka(self) -> bool:
         return any(self.platform.settings(name).transport == KAFKA for name in self.platform.definitions)
 

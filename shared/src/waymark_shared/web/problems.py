@@ -41,6 +41,7 @@ class Problem(Exception):
         type: str | None = None,  # noqa: A002 - the RFC 9457 member name
         *,
         extensions: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ):
         super().__init__(f"{status} {title}: {detail}")
         self.status = status
@@ -49,6 +50,7 @@ class Problem(Exception):
         self.errors = field_errors(errors) if errors is not None else None
         self.type = type or ABOUT_BLANK
         self.extensions = dict(extensions or {})
+        self.headers = dict(headers or {})
 
     @classmethod
     def for_status(cls, status: int, detail: str = "", **kwargs: Any) -> Problem:
@@ -75,7 +77,7 @@ def problem_response(problem: Problem, headers: Mapping[str, str] | None = None)
     response = current_app.json.response(problem.to_dict())
     response.status_code = problem.status
     response.content_type = PROBLEM_JSON
-    response.headers.update(headers or {})
+    response.headers.update({**problem.headers, **(headers or {})})
     return response
 
 
