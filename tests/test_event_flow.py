@@ -1,6 +1,12 @@
-"""Events flow from one service's store to other services' read models (embedded)."""
+"""Events flow from one service's store to other services' read models (embedded, and
+over Kafka between PostgreSQL databases: ``platform_env``)."""
 
 from __future__ import annotations
+
+import pytest
+
+# Registering an institution is for platform administrators.
+pytestmark = pytest.mark.usefixtures("directory_as_admin")
 
 SCHOOL = {
     "name": "Riverside Academy",
@@ -63,14 +69,71 @@ def test_bad_institutions_get_field_errors_and_write_nothing(embedded, client_fo
     assert embedded.platform.runtime("directory").store.count_after() == 0
 
 
+def test_a_change_and_a_closure_reach_reporting_and_audit(embedded, client_for):
+    directory = client_for("directory")
+    institution_id = directory.post("/api/institutions", json=SCHOOL).json["institution_id"]
+    changed = directory.patch(
+        f"/api/institutions/{institution_id}",
+        json={
+            "name": "Riverside College",
+            "institution_type": "fe_college",
+            "careers_hub": "Leeds Careers Hub",
+        },
+    )
+    assert changed.status_code == 200, changed.json
+
+    embedded.catch_up()
+
+    [row] = client_for("reporting").get("/api/institutions").json["institutions"]
+    assert (row["institution_id"], row["name"], row["institution_type"]) == (
+        institution_id,
+        "Riverside College",
+        "fe_college",
+    )
+    assert (row["careers_hub"], row["local_authority"], row["region"]) == (
+        "Leeds Careers Hub",
+        "Leeds",
+        "Yorkshire and the Humber",
+    )
+    assert (row["status"], row["closed_on"]) == ("open", None)
+    audit = client_for("audit")
+    evaluation = audit.get(f"/api/institutions/{institution_id}/evaluation-type").json
+    assert (evaluation["evaluation_type"], evaluation["status"]) == ("fe_itp", "open")
+
+    closed = directory.post(
+        f"/api/institutions/{institution_id}/close", json={"reason": "Merged", "closed_on": "2026-08-31"}
+    )
+    assert closed.status_code == 200, closed.json
+    embedded.catch_up()
+
+    [row] = client_for("reporting").get("/api/institutions").json["institutions"]
+    assert (row["name"], row["status"], row["closed_on"]) == ("Riverside College", "closed", "2026-08-31")
+    evaluation = audit.get(f"/api/institutions/{institution_id}/evaluation-type").json
+    assert evaluation == {
+        "institution_id": institution_id,
+        "institution_type": "fe_college",
+        "evaluation_type": "fe_itp",
+        "status": "closed",
+        "closed_on": "2026-08-31",
+    }
+
+
 def test_demo_data_flows_to_reporting(embedded, client_for):
     seeded = embedded.seed_demo()
 
     assert "directory" in seeded
+    # The demo has staff, rosters and providers too: only registrations make institutions.
+    registered = {
+        event.subject
+        for event in embedded.platform.runtime("directory").store.read_all()
+        if event.type == "uk.waymark.directory.InstitutionRegistered"
+    }
+    directory_lists = client_for("directory").get("/api/institutions", query_string={"per_page": 200}).json
+    reporting_lists = client_for("reporting").get("/api/institutions").json["institutions"]
+    assert {i["institution_id"] for i in reporting_lists} == registered
+    assert directory_lists["total"] == len(registered)
     regions = client_for("reporting").get("/api/regions").json["regions"]
-    assert (
-        sum(r["institutions"] for r in regions) == embedded.platform.runtime("directory").store.count_after()
-    )
+    assert sum(r["institutions"] for r in regions) == len(registered)
     assert len(regions) >= 5
     assert embedded.seed_demo() == []
 

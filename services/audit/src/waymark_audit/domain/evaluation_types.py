@@ -18,3 +18,7 @@ EVALUATION_TYPE_BY_INSTITUTION_TYPE = {
 
 def evaluation_type_for(institution_type: str) -> str:
     return EVALUATION_TYPE_BY_INSTITUTION_TYPE.get(institution_type, SCHOOL)
+
+
+# Whether an institution is open, as audit records it; a closed one keeps its history.
+OPEN, CLOSED = "open", "closed"

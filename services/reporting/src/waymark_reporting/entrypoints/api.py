@@ -18,6 +18,11 @@ class InstitutionRow(Schema):
     institution_type = fields.String()
     local_authority = fields.String(allow_none=True)
     region = fields.String(allow_none=True)
+    local_authority_code = fields.String(allow_none=True)
+    careers_hub = fields.String(allow_none=True)
+    trust = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "open or closed"})
+    closed_on = fields.String(allow_none=True, metadata={"description": "The day it closed (ISO 8601)."})
     registered_at = fields.String()
 
 

@@ -1,25 +1,102 @@
-"""Institutions as reporting knows them, from directory's events."""
+"""Institutions as reporting knows them, from directory's events.
+
+Each row records the version of the institution's stream it was last brought to, and
+a handler changes a row only with a later event of that stream: an event delivered or
+retried again after later ones changes nothing, so the rows stay the same however the
+events arrive (the runner already skips what it has applied; this keeps the read model
+right when a parked event is retried, too). A replay starts from empty rows.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete
+from collections.abc import Mapping
+from typing import Any
 
-from waymark_reporting.adapters.tables import READ_MODEL_TABLES, institutions
-from waymark_shared.db.upsert import upsert
+from sqlalchemy import Connection, delete, select, update
+
+from waymark_reporting.adapters.tables import CLOSED, OPEN, READ_MODEL_TABLES, institutions
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import Subscription
+
+# What reporting keeps of an institution's details (directory's InstitutionUpdated may
+# carry others: identifiers, postcode, ages, website; reporting has no use for them).
+TRACKED = (
+    "name",
+    "institution_type",
+    "local_authority",
+    "local_authority_code",
+    "region",
+    "careers_hub",
+    "trust",
+)
+
+
+class UnknownInstitution(LookupError):
+    """A change to an institution whose registration reporting has not applied (it was
+    parked, say): parked in turn, to be retried after it."""
+
+    def __init__(self, event: RecordedEvent):
+        super().__init__(
+            f"{event.name} for institution {event.data['institution_id']}, which reporting has not "
+            "heard of: apply its InstitutionRegistered first."
+        )
+
+
+def _key(institution_id: str):  # type: ignore[no-untyped-def]
+    return institutions.c.institution_id == institution_id
+
+
+def _register(conn: Connection, event: RecordedEvent, values: Mapping[str, Any]) -> None:
+    """Add the institution's row; a registration applied again finds it at the same or a
+    later version and changes nothing."""
+    institution_id = event.data["institution_id"]
+    version = conn.execute(select(institutions.c.stream_version).where(_key(institution_id))).scalar()
+    if version is None:
+        conn.execute(
+            institutions.insert().values(
+                institution_id=institution_id, stream_version=event.stream_version, **values
+            )
+        )
+    elif version < event.stream_version:
+        _apply_later(conn, event, values)
+
+
+def _apply_later(conn: Connection, event: RecordedEvent, values: Mapping[str, Any]) -> bool:
+    """Bring the institution's row to ``event``'s version with ``values`` if it is at an
+    earlier one. False when there is no row."""
+    institution_id = event.data["institution_id"]
+    changed = conn.execute(
+        update(institutions)
+        .where(_key(institution_id), institutions.c.stream_version < event.stream_version)
+        .values(**values, stream_version=event.stream_version)
+    )
+    if changed.rowcount:
+        return True
+    return conn.execute(select(institutions.c.institution_id).where(_key(institution_id))).first() is not None
 
 
 def on_institution_registered(event: RecordedEvent, conn: Connection) -> None:
     data = event.data
     values = {
-        "name": data["name"],
-        "institution_type": data["institution_type"],
-        "local_authority": data.get("local_authority"),
-        "region": data.get("region"),
+        **{name: data.get(name) for name in TRACKED},
         "registered_at": event.time,
+        "status": OPEN,
+        "closed_on": None,
     }
-    upsert(conn, institutions, {"institution_id": data["institution_id"]}, values)
+    _register(conn, event, values)
+
+
+def on_institution_updated(event: RecordedEvent, conn: Connection) -> None:
+    changes = event.data["changes"]
+    values = {name: changes[name] for name in TRACKED if name in changes}
+    if not _apply_later(conn, event, values):
+        raise UnknownInstitution(event)
+
+
+def on_institution_closed(event: RecordedEvent, conn: Connection) -> None:
+    values = {"status": CLOSED, "closed_on": str(event.data["closed_on"])}
+    if not _apply_later(conn, event, values):
+        raise UnknownInstitution(event)
 
 
 def reset(conn: Connection) -> None:
@@ -29,7 +106,11 @@ def reset(conn: Connection) -> None:
 
 SUBSCRIPTION = Subscription(
     name="reporting",
-    handlers={qualified_type("directory", "InstitutionRegistered"): on_institution_registered},
+    handlers={
+        qualified_type("directory", "InstitutionRegistered"): on_institution_registered,
+        qualified_type("directory", "InstitutionUpdated"): on_institution_updated,
+        qualified_type("directory", "InstitutionClosed"): on_institution_closed,
+    },
     reset=reset,
     description="Reporting's read models, projected from every service's events.",
 )

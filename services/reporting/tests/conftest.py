@@ -1,0 +1,38 @@
+"""Fixtures for reporting's own tests: a migrated reporting on SQLite and on PostgreSQL,
+its subscription's runner, and directory's institution events as they are delivered.
+
+Reporting never imports directory: the events come from ``tests/support/directory_events.py``,
+checked against the contracts directory publishes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from directory_events import directory_log  # noqa: F401  (the fixture)
+
+from waymark_reporting.readmodels.institutions import SUBSCRIPTION
+from waymark_reporting.service import DEFINITION
+from waymark_shared.messaging.subscriptions import SubscriptionRunner
+from waymark_shared.service import ServiceRuntime
+from waymark_shared.testing.event_logs import migrated_runtime
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'reporting.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def runtime(database_url: str, tmp_path: Path) -> Iterator[ServiceRuntime]:
+    """Reporting, migrated, on each backend in turn."""
+    with migrated_runtime(DEFINITION, database_url, tmp_path / "var") as runtime:
+        yield runtime
+
+
+@pytest.fixture
+def runner(runtime: ServiceRuntime) -> SubscriptionRunner:
+    return SubscriptionRunner(SUBSCRIPTION, runtime.engine)
