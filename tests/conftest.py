@@ -65,3 +65,23 @@ def client_for(embedded: EmbeddedPlatform):  # type: ignore[no-untyped-def]
         return clients[name]
 
     return client
+
+
+def admin_token(engine) -> str:  # type: ignore[no-untyped-def]
+    """A platform administrator's bearer token, signed with directory's current key
+    (directory's database at ``engine``): registering institutions needs one."""
+    from waymark_directory.adapters.keys import KeyRing
+    from waymark_shared.auth import ADMIN, Grant, Principal
+    from waymark_shared.auth.tokens import issue_token
+
+    principal = Principal("test-admin", "person", "Test admin", grants=(Grant(ADMIN, "platform"),))
+    return issue_token(principal, KeyRing(engine).current())
+
+
+@pytest.fixture
+def directory_as_admin(embedded: EmbeddedPlatform, client_for):  # type: ignore[no-untyped-def]
+    """Directory's test client, sending an administrator's token with every request."""
+    directory = client_for("directory")
+    token = admin_token(embedded.platform.runtime("directory").engine)
+    directory.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return directory

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 import pytest
+from sqlalchemy import create_engine
 
+from tests.conftest import admin_token
 from waymark_shared.testing.databases import temporary_postgres_database
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
@@ -51,9 +53,10 @@ def _process(args: list[str], env: dict[str, str], log_path) -> Iterator[subproc
                 process.kill()
 
 
-def _request(url: str, body: dict | None = None) -> tuple[int, dict | str]:
+def _request(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict | str]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(url, data=data, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             text = response.read().decode()
@@ -118,7 +121,10 @@ def test_an_institution_registered_in_one_process_reaches_reporting_in_another(
         for base in (directory, reporting):
             _wait_until(lambda b=base: _request(f"{b}/readyz")[0] == 200, 30, f"{base} ready")
 
-        status, created = _request(f"{directory}/api/institutions", SCHOOL)
+        engine = create_engine(urls["directory"])
+        stack.callback(engine.dispose)
+        token = admin_token(engine)  # registering is for platform administrators
+        status, created = _request(f"{directory}/api/institutions", SCHOOL, token)
         assert status == 201, created
 
         listed = _wait_until(
@@ -130,7 +136,7 @@ def test_an_institution_registered_in_one_process_reaches_reporting_in_another(
             (created["institution_id"], "Hillcrest School")
         ]
 
-        duplicate_status, problem = _request(f"{directory}/api/institutions", SCHOOL)
+        duplicate_status, problem = _request(f"{directory}/api/institutions", SCHOOL, token)
         assert duplicate_status == 409 and problem["status"] == 409
         metrics = "\n".join(urllib.request.urlopen(f"{directory}/metrics").read().decode() for _ in range(4))
         appended = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,24 @@ class InstitutionRegistered:
     local_authority: str | None = None
     region: str | None = None
     postcode: str | None = None
+    local_authority_code: str | None = None
+    careers_hub: str | None = None
+    trust: str | None = None
+    low_age: int | None = None
+    high_age: int | None = None
+    website: str | None = None
+
+
+@dataclass(frozen=True)
+class InstitutionUpdated:
+    """Only the fields that changed, with their new values."""
+
+    institution_id: str
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class InstitutionClosed:
+    institution_id: str
+    reason: str
+    closed_on: str  # ISO date
