@@ -31,11 +31,11 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
 @contextmanager
-def live_server(app: Any, prefix: str = "") -> Iterator[str]:
-    """Serve the WSGI ``app`` on 127.0.0.1 on a free port, in a thread; yield its
-    base URL (``http://127.0.0.1:PORT`` + ``prefix`` when mounted under one)."""
+def live_server(app: Any, prefix: str = "", port: int = 0) -> Iterator[str]:
+    """Serve the WSGI ``app`` on 127.0.0.1 on ``port`` (0: a free one), in a thread;
+    yield its base URL (``http://127.0.0.1:PORT`` + ``prefix`` when mounted under one)."""
     served = DispatcherMiddleware(_not_found, {prefix: app}) if prefix else app
-    server = make_server("127.0.0.1", 0, served, threaded=True)
+    server = make_server("127.0.0.1", port, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
