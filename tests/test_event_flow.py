@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from waymark_shared.auth.tokens import JwksKeySource
+
 # Registering an institution is for platform administrators.
 pytestmark = pytest.mark.usefixtures("directory_as_admin")
 
@@ -15,6 +17,17 @@ SCHOOL = {
     "local_authority": "Leeds",
     "region": "Yorkshire and the Humber",
 }
+
+
+def _audit_as_admin(embedded, client_for):  # type: ignore[no-untyped-def]
+    """Audit's client sending directory's administrator token, which audit verifies
+    against the keys directory publishes (fetched in-process here)."""
+    directory = client_for("directory")
+    keys = JwksKeySource(lambda: directory.get("/.well-known/jwks.json").json)
+    embedded.platform.runtime("audit").extras["token_keys"] = keys
+    audit = client_for("audit")
+    audit.environ_base["HTTP_AUTHORIZATION"] = directory.environ_base["HTTP_AUTHORIZATION"]
+    return audit
 
 
 def test_a_registered_institution_reaches_audit_and_reporting(embedded, client_for):
@@ -30,7 +43,9 @@ def test_a_registered_institution_reaches_audit_and_reporting(embedded, client_f
     assert [(i["institution_id"], i["name"], i["region"]) for i in listed] == [
         (institution_id, "Riverside Academy", "Yorkshire and the Humber")
     ]
-    evaluation = client_for("audit").get(f"/api/institutions/{institution_id}/evaluation-type")
+    evaluation = _audit_as_admin(embedded, client_for).get(
+        f"/api/institutions/{institution_id}/evaluation-type"
+    )
     assert evaluation.json["evaluation_type"] == "specialist_setting"
 
 
@@ -96,7 +111,7 @@ def test_a_change_and_a_closure_reach_reporting_and_audit(embedded, client_for):
         "Yorkshire and the Humber",
     )
     assert (row["status"], row["closed_on"]) == ("open", None)
-    audit = client_for("audit")
+    audit = _audit_as_admin(embedded, client_for)
     evaluation = audit.get(f"/api/institutions/{institution_id}/evaluation-type").json
     assert (evaluation["evaluation_type"], evaluation["status"]) == ("fe_itp", "open")
 
@@ -115,6 +130,10 @@ def test_a_change_and_a_closure_reach_reporting_and_audit(embedded, client_for):
         "evaluation_type": "fe_itp",
         "status": "closed",
         "closed_on": "2026-08-31",
+        "chosen": False,  # no careers leader has chosen another evaluation type
+        "reason": None,
+        "type_evaluation_type": "fe_itp",
+        "version": 0,
     }
 
 

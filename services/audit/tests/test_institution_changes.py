@@ -9,6 +9,8 @@ from sqlalchemy import select, text
 from waymark_audit.adapters.institutions import SUBSCRIPTION, on_institution_updated
 from waymark_audit.adapters.tables import institutions
 from waymark_audit.service import DEFINITION
+from waymark_shared.auth import Grant, Principal
+from waymark_shared.auth.tokens import JwksKeySource, SigningKey, issue_token
 from waymark_shared.db.migrations import alembic_config
 from waymark_shared.db.tables import subscription_positions
 from waymark_shared.messaging.subscriptions import SubscriptionRunner
@@ -23,6 +25,16 @@ def _rows(runtime) -> list[dict]:  # type: ignore[no-untyped-def]
 def _row(runtime, institution_id) -> dict:  # type: ignore[no-untyped-def]
     [row] = [r for r in _rows(runtime) if r["institution_id"] == institution_id]
     return row
+
+
+def _as_admin(runtime):  # type: ignore[no-untyped-def]
+    """Audit's test client with a platform administrator's token (reading needs one)."""
+    key = SigningKey.generate()
+    runtime.extras["token_keys"] = JwksKeySource(lambda: {"keys": [key.public_jwk()]})
+    client = DEFINITION.create_app(runtime).test_client()
+    token = issue_token(Principal("admin-1", grants=(Grant("admin", "platform"),)), key)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
 
 
 def _types(runtime, institution_id) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -75,7 +87,7 @@ def test_a_closed_institution_is_kept_and_marked_closed(runtime, runner, directo
     row = _row(runtime, riverside)
     assert (row["status"], row["closed_on"]) == ("closed", "2026-08-31")
     assert (row["institution_type"], row["evaluation_type"]) == ("special_school", "specialist_setting")
-    shown = DEFINITION.create_app(runtime).test_client().get(f"/api/institutions/{riverside}/evaluation-type")
+    shown = _as_admin(runtime).get(f"/api/institutions/{riverside}/evaluation-type")
     assert shown.status_code == 200
     assert shown.json == {
         "institution_id": riverside,
@@ -83,15 +95,15 @@ def test_a_closed_institution_is_kept_and_marked_closed(runtime, runner, directo
         "evaluation_type": "specialist_setting",
         "status": "closed",
         "closed_on": "2026-08-31",
+        "chosen": False,
+        "reason": None,
+        "type_evaluation_type": "specialist_setting",
+        "version": 0,
     }
 
 
 def test_an_institution_audit_has_not_heard_of_is_not_found(runtime):
-    shown = (
-        DEFINITION.create_app(runtime)
-        .test_client()
-        .get("/api/institutions/00000000-0000-4000-8000-000000000000/evaluation-type")
-    )
+    shown = _as_admin(runtime).get("/api/institutions/00000000-0000-4000-8000-000000000000/evaluation-type")
     assert shown.status_code == 404
 
 

@@ -1,9 +1,10 @@
 """Audit learns about institutions from directory's events, never from its tables.
 
 The evaluation type follows the institution type: when directory changes an
-institution's type, the evaluation type it takes changes with it (audit has no way for
-anyone to choose an evaluation type other than the one the type gives). A closed
-institution stays, marked closed, with its history.
+institution's type, the evaluation type it takes changes with it, until a careers leader
+chooses one (``EvaluationTypeChanged``, kept in ``evaluation_type_choices``): the choice
+then stands whatever type directory later gives. A closed institution stays, marked
+closed, with its history. The Careers Hub and trust say whose leads may read its results.
 
 Each row records the version of the institution's stream it was last brought to, and a
 handler changes a row only with a later event of that stream, so an event delivered or
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from waymark_audit.adapters.tables import institutions
+from waymark_audit.adapters.tables import evaluation_type_choices, institutions
 from waymark_audit.domain.evaluation_types import CLOSED, OPEN, evaluation_type_for
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import ServiceRuntime, Subscription
@@ -71,13 +72,20 @@ def _typed(institution_type: str) -> dict[str, str]:
     return {"institution_type": institution_type, "evaluation_type": evaluation_type_for(institution_type)}
 
 
+SCOPES = ("careers_hub", "trust")
+
+
 def on_institution_registered(event: RecordedEvent, conn: Connection) -> None:
-    _register(conn, event, {**_typed(event.data["institution_type"]), "status": OPEN, "closed_on": None})
+    scopes = {name: event.data.get(name) for name in SCOPES}
+    _register(
+        conn, event, {**_typed(event.data["institution_type"]), **scopes, "status": OPEN, "closed_on": None}
+    )
 
 
 def on_institution_updated(event: RecordedEvent, conn: Connection) -> None:
     changes = event.data["changes"]
     values = _typed(changes["institution_type"]) if "institution_type" in changes else {}
+    values.update({name: changes[name] for name in SCOPES if name in changes})
     if not _apply_later(conn, event, values):
         raise UnknownInstitution(event)
 
@@ -92,17 +100,42 @@ def reset(conn: Connection) -> None:
     conn.execute(delete(institutions))
 
 
-def institution(runtime: ServiceRuntime, institution_id: str) -> dict[str, Any] | None:
-    """What audit knows of the institution: its type, evaluation type and status."""
-    query = select(
-        institutions.c.institution_type,
-        institutions.c.evaluation_type,
-        institutions.c.status,
-        institutions.c.closed_on,
-    ).where(_key(institution_id))
-    with runtime.engine.connect() as conn:
+def institution(
+    runtime: ServiceRuntime, institution_id: str, conn: Connection | None = None
+) -> dict[str, Any] | None:
+    """What audit knows of the institution: its type, the evaluation type it takes (a
+    careers leader's choice, or else the type's, with ``chosen`` saying which), its
+    status, Careers Hub and trust."""
+    choice = evaluation_type_choices.c
+    query = (
+        select(
+            institutions.c.institution_type,
+            institutions.c.evaluation_type,
+            institutions.c.status,
+            institutions.c.closed_on,
+            institutions.c.careers_hub,
+            institutions.c.trust,
+            choice.evaluation_type.label("chosen_type"),
+            choice.reason,
+            choice.version.label("choice_version"),
+        )
+        .outerjoin(evaluation_type_choices, choice.institution_id == institutions.c.institution_id)
+        .where(_key(institution_id))
+    )
+    if conn is None:
+        with runtime.engine.connect() as own:
+            row = own.execute(query).first()
+    else:
         row = conn.execute(query).first()
-    return None if row is None else dict(row._mapping)
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    chosen = found.pop("chosen_type")
+    found["chosen"] = chosen is not None
+    found["type_evaluation_type"] = found["evaluation_type"]
+    if chosen is not None:
+        found["evaluation_type"] = chosen
+    return found
 
 
 SUBSCRIPTION = Subscription(
