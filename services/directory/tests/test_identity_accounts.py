@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from waymark_directory.adapters.identity_tables import accounts
+from waymark_directory.domain.accounts import IdentityError
 from waymark_directory.domain.commands import RegisterInstitution
 from waymark_directory.service_layer import staff
 from waymark_directory.service_layer.handlers import register_institution
@@ -202,3 +203,55 @@ def test_an_unknown_institution_cannot_be_joined(client):
     response = register(client, "00000000-0000-0000-0000-000000000000", "eve@example.org")
     assert response.status_code == 422
     assert "scope_id" in response.json["errors"]
+
+
+@pytest.mark.parametrize(
+    "overlong",
+    [
+        {"email": "e" * 260 + "@riverside.example"},
+        {"name": "N" * 201},
+        {"role": "hub_lead", "organisation": "O" * 201},
+        {"role": "careers_leader", "institution_id": "I" * 201},
+    ],
+)
+def test_overlong_fields_on_the_create_account_page_are_field_errors_not_500s(
+    client, runtime, institution_id, overlong
+):
+    """PostgreSQL refuses a value longer than its column; the page must refuse it first."""
+    from directory_forms import submit
+
+    form = {"email": "ada@riverside.example", "name": "Ada", "password": PASSWORD,
+            "role": "careers_leader", "institution_id": institution_id, **overlong}  # fmt: skip
+    response = submit(client, "/create-account", form)
+    assert response.status_code == 422
+    assert "There is a problem" in response.get_data(as_text=True)
+    with runtime.engine.connect() as conn:
+        assert conn.execute(select(accounts.c.email)).first() is None
+
+
+def test_an_overlong_email_at_sign_in_is_refused_not_a_500(client):
+    from directory_forms import submit
+
+    response = submit(client, "/sign-in", {"email": "e" * 300 + "@example.org", "password": PASSWORD})
+    assert response.status_code == 422
+    assert "There is a problem" in response.get_data(as_text=True)
+
+
+def test_an_invitation_for_an_existing_account_is_no_way_round_the_lockout(runtime, institution_id):
+    """Accepting checks the existing account's password: failures count towards the
+    same lockout as signing in, and a locked account cannot accept either."""
+    from waymark_directory.service_layer import signing_in
+
+    existing = staff.register(runtime, email="dan@riverside.example", name="Dan", password=PASSWORD,
+                              role="careers_leader", scope_id=institution_id)  # fmt: skip
+    token = staff.invite(runtime, email="dan@riverside.example", role="governor", scope_id=institution_id,
+                         invited_by=existing.account_id, inviter_name="Dan")  # fmt: skip
+    for _ in range(5):
+        with pytest.raises(IdentityError):
+            staff.accept_invitation(runtime, token, name="Dan", password="a wrong passphrase here")
+    with pytest.raises(IdentityError) as locked:
+        staff.accept_invitation(runtime, token, name="Dan", password=PASSWORD)
+    assert "Too many failed attempts" in " ".join(locked.value.errors["password"])
+    with pytest.raises(signing_in.SignInRefused) as refused:
+        signing_in.authenticate(runtime, "dan@riverside.example", PASSWORD, "10.0.0.9")
+    assert refused.value.locked_until is not None

@@ -47,6 +47,30 @@ def test_an_open_redirect_is_not_followed(client, person):
     assert response.headers["Location"] == "/account"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example/steal",  # browsers drop tabs and newlines: //evil.example
+        "/\r/evil.example",
+        "/\n/evil.example",  # a newline in a header would be a 500
+        "/\\evil.example",
+        "https://evil.example/",
+        "/\x00/evil.example",
+    ],
+)
+def test_no_disguised_open_redirect_is_followed(client, person, target):
+    response = sign_in(client, next_=target)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"
+    again = client.get("/sign-in", query_string={"next": target}, headers={"Accept": "text/html"})
+    assert again.status_code == 302 and again.headers["Location"] == "/account"
+
+
+def test_a_path_with_a_query_and_non_ascii_characters_is_kept(client, person):
+    response = sign_in(client, next_="/institutions?q=Saint Étienne&page=2")
+    assert response.headers["Location"] == "/institutions?q=Saint%20%C3%89tienne&page=2"
+
+
 def test_a_wrong_password_shows_the_error_summary(client, person):
     response = sign_in(client, password="not the password at all")
     assert response.status_code == 422
@@ -117,3 +141,95 @@ def test_the_identity_token_is_reissued_when_roles_change(client, runtime, perso
     staff.grant_role(runtime, person.subject, "hub_lead", "West Yorkshire Careers Hub", granted_by=None)
     me = client.get("/api/me").json
     assert {"role": "hub_lead", "scope_type": "hub", "scope_id": "West Yorkshire Careers Hub"} in me["grants"]
+
+
+def test_head_is_get_without_a_body_never_the_form_being_sent(client, runtime, person):
+    """HEAD is exempt from CSRF like GET, so it must never run a form's POST branch."""
+    sign_in(client)
+    assert client.head("/sign-out", headers={"Accept": "text/html"}).status_code == 200
+    assert client.get("/api/me").status_code == 200  # still signed in
+    head = client.head(
+        "/sign-in", data={"email": "ada@example.org", "password": "wrong password, again"},
+        headers={"Accept": "text/html"},
+    )  # fmt: skip
+    assert head.status_code in (200, 302)
+    from sqlalchemy import func, select
+
+    from waymark_directory.adapters.identity_tables import sign_in_failures
+
+    with runtime.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(sign_in_failures)).scalar_one() == 0
+
+
+def test_an_api_form_post_with_only_the_session_cookie_needs_the_csrf_token(client, person):
+    """The identity cookie lapses after ten minutes while the session cookie stays: a
+    cross-site form posted to an API route would still act as the person."""
+    sign_in(client)
+    client.delete_cookie(TOKEN_COOKIE)
+    forged = client.post("/api/signing-keys/rotate", data={"x": "1"}, headers={"Accept": "text/html"})
+    assert forged.status_code == 400
+    plain = client.post("/api/signing-keys/rotate", data="x=1", content_type="text/plain")
+    assert plain.status_code == 400
+    # A program with a bearer token, or JSON (which needs a CORS preflight), is not a form.
+    assert client.post("/api/signing-keys/rotate", json={}).status_code == 204
+
+
+def _failures_by_address(runtime) -> list[str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from waymark_directory.adapters.identity_tables import sign_in_failures
+
+    with runtime.engine.connect() as conn:
+        return list(conn.execute(select(sign_in_failures.c.client_address)).scalars())
+
+
+def test_behind_a_trusted_proxy_failures_count_against_the_forwarded_address(tmp_path, person):
+    """Behind a reverse proxy every request comes from the proxy: without
+    WAYMARK_TRUSTED_PROXIES, thirty failures from anyone would lock everyone out."""
+    from waymark_directory.service import DEFINITION
+    from waymark_shared.config import Settings
+    from waymark_shared.service import bootstrap
+
+    env = {"WAYMARK_ENV": "test", "WAYMARK_TRUSTED_PROXIES": "1",
+           "WAYMARK_DIRECTORY_DATABASE_URL": f"sqlite:///{tmp_path / 'proxied.sqlite3'}"}  # fmt: skip
+    runtime = bootstrap(DEFINITION, Settings.from_env("directory", env, data_dir=tmp_path / "proxied"))
+    runtime.migrate()
+    try:
+        client = DEFINITION.create_app(runtime).test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+        sign_in(client, email="someone@example.org", password="not the password at all")
+        assert _failures_by_address(runtime) == ["203.0.113.9"]
+    finally:
+        runtime.dispose()
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, runtime, person):
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"  # anyone can send this header
+    sign_in(client, email="someone@example.org", password="not the password at all")
+    assert _failures_by_address(runtime) == ["127.0.0.1"]
+
+
+def test_signing_in_starts_a_fresh_session(client, person):
+    """No fixation: whatever the session held before signing in is dropped, and each
+    sign-in gets a new session id."""
+    with client.session_transaction() as before:
+        before["planted"] = "by someone else"
+    sign_in(client)
+    with client.session_transaction() as first:
+        assert "planted" not in first
+        first_sid = first["sid"]
+    sign_in(client)
+    with client.session_transaction() as second:
+        assert second["sid"] != first_sid
+
+
+def test_a_session_cookie_older_than_a_school_day_is_not_honoured(client, person, app):
+    from datetime import timedelta
+
+    assert app.permanent_session_lifetime == timedelta(hours=12)
+    sign_in(client)
+    client.delete_cookie(TOKEN_COOKIE)
+    assert client.get("/api/me").status_code == 200
+    app.permanent_session_lifetime = timedelta(seconds=-1)  # as if twelve hours had passed
+    client.delete_cookie(TOKEN_COOKIE)
+    assert client.get("/api/me").status_code == 401

@@ -146,3 +146,70 @@ def test_a_careers_leader_of_another_institution_cannot_register_clients_here(
     )
     assert response.status_code == 403
     assert client.get(f"/api/institutions/{institution_id}/api-clients", headers=stranger).status_code == 403
+
+
+def test_directory_itself_stops_trusting_a_key_once_it_leaves_the_jwks(client, runtime):
+    """Rotating is the remedy for a leaked key: whoever holds the old private half can
+    mint fresh tokens, so once the old key is no longer published, directory (which
+    verifies from its own table) must refuse them as every other service does."""
+    from datetime import UTC, datetime, timedelta
+
+    from waymark_directory.adapters.keys import PUBLISH_RETIRED_FOR
+    from waymark_shared.auth.tokens import issue_token
+
+    principal, token = account_with_grants(runtime, Grant(ADMIN, "platform"))
+    ring: KeyRing = runtime.extras["key_ring"]
+    leaked = ring.current()
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    ring.rotate(now=datetime.now(UTC) - PUBLISH_RETIRED_FOR - timedelta(minutes=1))
+    assert leaked.kid not in {key["kid"] for key in client.get("/.well-known/jwks.json").json["keys"]}
+    import waymark_directory.adapters.keys as keys_module
+
+    forged = issue_token(principal, leaked)
+    original = keys_module.CACHE_S
+    keys_module.CACHE_S = 0.0  # as after the cache's minute has passed
+    try:
+        response = client.get("/api/me", headers={"Authorization": f"Bearer {forged}"})
+    finally:
+        keys_module.CACHE_S = original
+    assert response.status_code == 401
+    fresh = issue_token(principal, ring.current())
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
+def test_a_recently_retired_key_still_verifies_in_directory(client, runtime):
+    from waymark_shared.auth.tokens import issue_token
+
+    principal, _ = account_with_grants(runtime, Grant(ADMIN, "platform"))
+    ring: KeyRing = runtime.extras["key_ring"]
+    old = ring.current()
+    ring.rotate()
+    token = issue_token(principal, old)
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_processes_that_find_the_key_too_old_at_once_rotate_it_only_once(runtime):
+    """Each worker caches the current key; when it is past ROTATE_AFTER, all of them
+    notice together and must agree on one successor, not each sign with its own."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select, update
+
+    from waymark_directory.adapters.identity_tables import signing_keys
+    from waymark_directory.adapters.keys import ROTATE_AFTER
+
+    first, second = KeyRing(runtime.engine), KeyRing(runtime.engine)
+    old = first.current()
+    with runtime.engine.begin() as conn:
+        conn.execute(update(signing_keys).values(created_at=datetime.now(UTC) - ROTATE_AFTER * 2))
+    stale_first, stale_second = KeyRing(runtime.engine), KeyRing(runtime.engine)
+    # Both read the stale key before either rotates.
+    seen_first = stale_first._newest_unretired()
+    seen_second = stale_second._newest_unretired()
+    assert seen_first.kid == seen_second.kid == old.kid
+    one = stale_first._rotate_if_current(seen_first)
+    two = stale_second._rotate_if_current(seen_second)
+    assert one.kid == two.kid != old.kid
+    with runtime.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(signing_keys)).scalar_one() == 2
+    assert second.current().kid == one.kid

@@ -58,6 +58,9 @@ class Settings:
     # Signs session cookies and CSRF tokens; unset outside production, the pages layer
     # keeps a generated one in <data_dir>/secrets/<service>.key.
     secret_key: str | None = None
+    # How many reverse proxies in front of the service add X-Forwarded-For; only then is
+    # the header believed (the client address limits sign-in attempts).
+    trusted_proxies: int = 0
 
     @property
     def topic(self) -> str:
@@ -107,6 +110,7 @@ class Settings:
             secret_key=(
                 env.get(f"WAYMARK_{service.upper()}_SECRET_KEY") or env.get("WAYMARK_SECRET_KEY") or None
             ),
+            trusted_proxies=int(get("WAYMARK_TRUSTED_PROXIES", "0")),
         )
 
 

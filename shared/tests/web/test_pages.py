@@ -150,6 +150,16 @@ def test_a_form_shaped_api_request_with_the_identity_cookie_needs_the_token(brow
     assert response.mimetype == PROBLEM_JSON
 
 
+def test_a_form_shaped_api_request_with_the_session_cookie_needs_the_token(browser: Client) -> None:
+    """The session cookie outlives the identity cookie (and signs people in to directory)."""
+    browser.get("/webtest/widgets/new", headers=HTML)
+    assert browser.get_cookie("waymark_webtest_session") is not None
+    response = browser.put("/webtest/widgets/w1", data="{}", content_type="text/plain")
+    assert response.status_code == 400
+    assert response.mimetype == PROBLEM_JSON
+    assert browser.put("/webtest/widgets/w1", json={"name": "Sprocket", "size": 3}).status_code == 201
+
+
 def test_bearer_requests_are_exempt_from_csrf(browser: Client) -> None:
     response = browser.post("/webtest/widgets/new", data={"name": "x"}, headers={"Authorization": "Bearer x"})
     assert response.status_code == 401  # refused by authentication, not by CSRF

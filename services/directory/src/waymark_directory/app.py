@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from waymark_directory.adapters.keys import KeyRing
@@ -17,6 +19,7 @@ from waymark_directory.entrypoints.sessions import install_sessions
 from waymark_shared.service import ServiceRuntime
 from waymark_shared.web.app import create_service_app
 
+SESSION_LIFETIME = timedelta(hours=12)
 NAVIGATION = (
     ("Institutions", "institution_pages.index"),
     ("Find an activity provider", "provider_pages.search"),
@@ -45,6 +48,8 @@ def create_app(runtime: ServiceRuntime) -> Flask:
         navigation=NAVIGATION,
     )
     install_sessions(app)
+    # A stolen session cookie stops working after a school day, signed out or not.
+    app.permanent_session_lifetime = SESSION_LIFETIME
     # Signing out is harmless to force, and its form is posted from every service's
     # pages, whose CSRF tokens belong to their own sessions.
     app.extensions["csrf"].exempt("waymark_directory.entrypoints.pages_identity.sign_out")

@@ -6,6 +6,9 @@ durability as the eventsourcing library's default) and every transaction starts 
 half-way with a stale snapshot. Connections opened with ``isolation_level="AUTOCOMMIT"``
 issue no BEGIN at all and are used for reads.
 
+Neither engine puts a statement's values in its errors (``hide_parameters``): an error
+is logged, and the values may be a pupil's name or date of birth.
+
 PostgreSQL pools check a connection before handing it out only when it has sat idle
 for ``PING_AFTER_IDLE_S``: a ping on every checkout costs more round trips than an
 append (see :func:`_ping_when_idle`).
@@ -42,7 +45,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
 
 
 def _postgres_engine(url: str, pool_size: int) -> Engine:
-    engine = create_engine(url, pool_size=pool_size, max_overflow=10)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, hide_parameters=True)
     _ping_when_idle(engine, PING_AFTER_IDLE_S)
     return engine
 
@@ -85,7 +88,9 @@ def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import Blueprint, Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from waymark_shared.auth.tokens import KeySource
 from waymark_shared.observability.logging import configure_logging
@@ -46,6 +47,10 @@ def create_service_app(
     # No static folder: the working directory must never be served by accident.
     app = Flask(runtime.name, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    if settings.trusted_proxies > 0:
+        # The client's address as the trusted proxies saw it; the header is never
+        # believed without them, as any client can send it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     attach_runtime(app, runtime)
     install_request_hooks(app)

@@ -17,6 +17,10 @@ from waymark_shared.auth.principal import (
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
+# The columns' lengths (PostgreSQL refuses anything longer, SQLite would keep it).
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 200
+MAX_SCOPE_ID_LENGTH = 200
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # After this many failed sign-ins for one email within the window, it is locked until
@@ -51,10 +55,14 @@ def normalise_email(email: str) -> str:
 
 def account_errors(email: str, name: str, password: str) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if not EMAIL.match(normalise_email(email)):
+    if len(normalise_email(email)) > MAX_EMAIL_LENGTH:
+        errors["email"] = [f"An email address is at most {MAX_EMAIL_LENGTH} characters."]
+    elif not EMAIL.match(normalise_email(email)):
         errors["email"] = ["Enter an email address in the correct format, like name@example.org."]
     if not name.strip():
         errors["name"] = ["Enter your full name."]
+    elif len(name.strip()) > MAX_NAME_LENGTH:
+        errors["name"] = [f"Your name must be {MAX_NAME_LENGTH} characters or fewer."]
     errors.update(password_errors(password, email))
     return errors
 
@@ -83,6 +91,8 @@ def role_request_errors(role: str, scope_id: str | None) -> dict[str, list[str]]
     if not (scope_id or "").strip():
         noun = {"hub_lead": "Careers Hub", "trust_lead": "trust"}.get(role, "institution")
         return {"scope_id": [f"Choose the {noun} you work for."]}
+    if len((scope_id or "").strip()) > MAX_SCOPE_ID_LENGTH:
+        return {"scope_id": [f"The name must be {MAX_SCOPE_ID_LENGTH} characters or fewer."]}
     return {}
 
 

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from waymark_directory.domain.accounts import REQUESTABLE_ROLES
+from waymark_directory.domain.accounts import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, REQUESTABLE_ROLES
 from waymark_shared.auth.principal import API_SCOPES, INSTITUTION_ROLES
 
 
@@ -18,12 +18,19 @@ class FormSchema(Schema):
 class SignInForm(FormSchema):
     email = fields.String(
         required=True,
-        validate=validate.Length(min=1, error="Enter your email address."),
+        validate=[
+            validate.Length(min=1, error="Enter your email address."),
+            # No account has a longer one; refused before it reaches a 254-character column.
+            validate.Length(max=MAX_EMAIL_LENGTH, error="Enter a correct email address and password."),
+        ],
         error_messages=_required("your email address"),
     )
     password = fields.String(
         required=True,
-        validate=validate.Length(min=1, error="Enter your password."),
+        validate=[
+            validate.Length(min=1, error="Enter your password."),
+            validate.Length(max=MAX_PASSWORD_LENGTH, error="Enter a correct email address and password."),
+        ],
         error_messages=_required("your password"),
     )
 

@@ -3,8 +3,10 @@ managing an institution's staff, API clients and Ofsted share links."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError
@@ -25,6 +27,8 @@ from waymark_shared.web.pages import form_errors
 from waymark_shared.web.runtime import current_runtime
 
 pages = Blueprint("identity_pages", __name__)
+# Control characters and backslashes: never in a safe next target.
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f\\]")
 OFSTED_PACK_PATH = "/reporting/institutions/{institution_id}/ofsted-pack"
 
 
@@ -46,8 +50,20 @@ def _person():  # type: ignore[no-untyped-def]
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site: never an open redirect.
+
+    Browsers drop tabs and newlines from a URL and read ``\\`` as ``/``, so
+    ``/<tab>/evil.example`` would become ``//evil.example``: any control character
+    or backslash makes the target unsafe, as does anything with a scheme or host.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not _UNSAFE_IN_NEXT.search(target)
+        and not urlsplit(target).scheme
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("identity_pages.account")
 
@@ -55,7 +71,7 @@ def safe_next(target: str | None) -> str:
 @pages.route("/sign-in", methods=["GET", "POST"])
 def sign_in():  # type: ignore[no-untyped-def]
     target = request.values.get("next")
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         if current_principal() is not None and target:
             return redirect(safe_next(target))  # the session is valid: a fresh token is on its way
         return _page("sign_in.html", next=target, form={})
@@ -86,7 +102,7 @@ def sign_in():  # type: ignore[no-untyped-def]
 
 @pages.route("/sign-out", methods=["GET", "POST"])
 def sign_out():  # type: ignore[no-untyped-def]
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page("sign_out.html")
     end_session()
     flash("You have signed out.", "success")
@@ -109,7 +125,7 @@ def create_account():  # type: ignore[no-untyped-def]
         "institutions": identity_views.institution_choices(runtime),
         "roles": ("careers_leader", "senior_leader", "governor", "careers_adviser", "hub_lead", "trust_lead"),
     }
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page("create_account.html", form={}, **context)
     try:
         data = _form(forms.CreateAccountForm)
@@ -159,11 +175,13 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
         else None
     )
     context = {"invitation": invitation, "where": where, "token": token}
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page("invitation.html", form={}, **context)
     try:
         data = _form(forms.AcceptInvitationForm)
-        account_id = staff.accept_invitation(runtime, token, name=data["name"], password=data["password"])
+        account_id = staff.accept_invitation(
+            runtime, token, name=data["name"], password=data["password"], client_address=client_address()
+        )
     except ValidationError as error:
         return _page("invitation.html", 422, form=request.form, errors=form_errors(error.messages), **context)
     except IdentityError as error:

@@ -109,7 +109,7 @@ def edit(institution_id):  # type: ignore[no-untyped-def]
     if row["status"] == "closed":
         flash("This institution has closed, so its details cannot be changed.", "important")
         return redirect(url_for(".show", institution_id=institution_id))
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page("edit.html", institution=row, form=_form_values(row))
     try:
         data = forms.InstitutionDetailsForm().load(request.form)
@@ -136,7 +136,7 @@ def close(institution_id):  # type: ignore[no-untyped-def]
     if row["status"] == "closed":
         flash("This institution has already closed.", "important")
         return redirect(url_for(".show", institution_id=institution_id))
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page("close.html", institution=row, form={"version": row["version"]})
     try:
         data = forms.CloseInstitutionForm().load(request.form)
@@ -156,7 +156,7 @@ def close(institution_id):  # type: ignore[no-untyped-def]
 @institution_pages.route("/institutions/imports", methods=["GET", "POST"], endpoint="import_establishments")
 def import_establishments():  # type: ignore[no-untyped-def]
     principal = _admin()
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page("import.html")
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -135,7 +135,7 @@ def new():  # type: ignore[no-untyped-def]
     principal = require_principal()
     if not permissions.can_list_provider(principal):
         abort(403)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page("form.html", form={"delivery": "in_person", "cost": "free"}, provider=None)
     values = _posted()
     try:
@@ -158,7 +158,7 @@ def edit(provider_id):  # type: ignore[no-untyped-def]
     provider = _visible(str(provider_id))
     if not permissions.can_edit_provider(principal, provider.provider_id):
         abort(403)
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page("form.html", form=_form_of(provider), provider=provider)
     values = _posted()
     try:

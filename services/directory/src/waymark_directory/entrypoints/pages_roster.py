@@ -85,7 +85,7 @@ def learners(institution_id):  # type: ignore[no-untyped-def]
 def import_roster_page(institution_id):  # type: ignore[no-untyped-def]
     principal, institution = _institution(permissions.can_manage_roster, institution_id)
     context = {"institution": institution, "columns": COLUMNS, "form": request.form}
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD: never the form being sent
         return _page(
             "import.html", form={"mode": "full"}, **{k: v for k, v in context.items() if k != "form"}
         )

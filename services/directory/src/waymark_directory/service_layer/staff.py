@@ -22,7 +22,7 @@ from waymark_directory.adapters.identity_tables import (
     role_grants,
     role_requests,
 )
-from waymark_directory.adapters.passwords import hash_password, new_token, token_digest, verify_password
+from waymark_directory.adapters.passwords import hash_password, new_token, token_digest
 from waymark_directory.adapters.tables import institutions
 from waymark_directory.domain.accounts import (
     INVITATION_LIFETIME,
@@ -41,6 +41,7 @@ from waymark_directory.domain.identity_events import (
     StaffInvited,
 )
 from waymark_directory.service_layer.recording import record
+from waymark_directory.service_layer.signing_in import SignInRefused, authenticate
 from waymark_shared.auth.principal import INSTITUTION, PLATFORM, ROLE_TITLES
 from waymark_shared.service import ServiceRuntime
 
@@ -324,21 +325,44 @@ def invitation_for(runtime: ServiceRuntime, token: str, now: datetime | None = N
 
 
 def accept_invitation(
-    runtime: ServiceRuntime, token: str, *, name: str, password: str, now: datetime | None = None
+    runtime: ServiceRuntime,
+    token: str,
+    *,
+    name: str,
+    password: str,
+    client_address: str = "invitation",
+    now: datetime | None = None,
 ) -> str:
     """Create the invited account (or, for an existing one, check its password) and
-    grant the role. Returns the account id."""
+    grant the role. Returns the account id.
+
+    An existing account's password is checked as signing in checks it, failures and
+    lockout included: otherwise the invitation page would be a way to guess it freely.
+    """
     now = now or datetime.now(UTC)
     invitation = invitation_for(runtime, token, now)
     if invitation is None:
         raise NotFound("invitation")
+    verified: str | None = None
+    if _account_id_for(runtime, invitation["email"]) is not None:
+        try:
+            verified = authenticate(
+                runtime, invitation["email"], password, client_address, now=now
+            ).account_id
+        except SignInRefused as refused:
+            message = (
+                f"Too many failed attempts. Try again after {refused.locked_until:%H:%M} (UTC)."
+                if refused.locked_until
+                else "You already have an account: enter its password."
+            )
+            raise IdentityError({"password": [message]}) from None
     with runtime.engine.begin() as conn:
         existing = conn.execute(select(accounts).where(accounts.c.email == invitation["email"])).first()
         if existing is None:
             account_id = create_account(runtime, conn, invitation["email"], name, password, now=now)
-        elif verify_password(existing.password_hash, password):
+        elif existing.account_id == verified:
             account_id = existing.account_id
-        else:
+        else:  # created since the check above: its password has not been checked
             raise IdentityError({"password": ["You already have an account: enter its password."]})
         claimed = conn.execute(
             update(invitations)
@@ -360,6 +384,11 @@ def accept_invitation(
             now=now,
         )
     return account_id
+
+
+def _account_id_for(runtime: ServiceRuntime, email: str) -> str | None:
+    with runtime.engine.connect() as conn:
+        return conn.execute(select(accounts.c.account_id).where(accounts.c.email == email)).scalar()
 
 
 def is_administrator(runtime: ServiceRuntime, account_id: str, institution_id: str) -> bool:

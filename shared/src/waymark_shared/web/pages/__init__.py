@@ -144,17 +144,26 @@ def _protect_forms(csrf: CSRFProtect) -> None:
     ``Authorization`` header without a CORS preflight, which Waymark never grants. So:
     * a request with a bearer token is exempt (browsers never add one by themselves);
     * an API route (``api_route``) is exempt when the body is JSON or the request
-      carries no identity cookie, because then no one's authority can be borrowed
-      (and ``load_json`` refuses any non-JSON body with 415);
+      carries neither the identity cookie nor the service's session cookie, because
+      then no one's authority can be borrowed (and ``load_json`` refuses any non-JSON
+      body with 415). The session cookie counts: it outlives the ten-minute identity
+      cookie, and directory signs people in from it;
     * everything else that changes state (pages' forms) needs the token.
     """
     if request.method not in _UNSAFE_METHODS:
         return
     if request.headers.get("Authorization", "")[:7].lower() == "bearer ":
         return
-    if is_api_view() and (request.is_json or TOKEN_COOKIE not in request.cookies):
+    if is_api_view() and (request.is_json or not _carries_identity_cookie()):
         return
     csrf.protect(apply_exemptions=True)
+
+
+def _carries_identity_cookie() -> bool:
+    from flask import current_app
+
+    session_cookie = current_app.config["SESSION_COOKIE_NAME"]
+    return TOKEN_COOKIE in request.cookies or session_cookie in request.cookies
 
 
 def _has_templates(package: str) -> bool:
