@@ -9,6 +9,7 @@ caches, fetching again only when it meets a key id it has not seen (after a rota
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -102,6 +103,8 @@ class JwksKeySource:
         self._min_refresh_s = min_refresh_s
         self._keys: dict[str, Any] = {}
         self._fetched_at = float("-inf")
+        # One fetch at a time; threads that waited look again before fetching themselves.
+        self._lock = threading.Lock()
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 5.0) -> JwksKeySource:
@@ -109,8 +112,10 @@ class JwksKeySource:
         return cls(client.fetch_data)
 
     def public_key(self, kid: str) -> Any:
-        if kid not in self._keys and time.monotonic() - self._fetched_at >= self._min_refresh_s:
-            self._refresh()
+        if kid not in self._keys:
+            with self._lock:
+                if kid not in self._keys and time.monotonic() - self._fetched_at >= self._min_refresh_s:
+                    self._refresh()
         try:
             return self._keys[kid]
         except KeyError:
