@@ -3,10 +3,12 @@
 from importlib.resources import files
 from pathlib import Path
 
+from waymark_audit.adapters import roster
 from waymark_audit.adapters.contracts import registry
 from waymark_audit.adapters.institutions import SUBSCRIPTION
 from waymark_audit.adapters.tables import metadata
 from waymark_audit.app import create_app
+from waymark_audit.demo import seed_demo
 from waymark_shared.service import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -16,7 +18,8 @@ DEFINITION = ServiceDefinition(
     create_app=create_app,
     metadata=metadata,
     migrations=Path(str(files("waymark_audit") / "migrations" / "versions")),
-    subscriptions=(SUBSCRIPTION,),
+    subscriptions=(SUBSCRIPTION, roster.SUBSCRIPTION),
+    seed_demo=seed_demo,
     description="Compass-style self-evaluation against the Gatsby Benchmarks.",
     start_order=10,
 )

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from waymark_audit.adapters.roster import year_group_sizes
 from waymark_audit.adapters.tables import evaluations
 from waymark_audit.domain import results as results_
+from waymark_audit.domain import scoring
 from waymark_audit.domain.evaluations import COMPLETED, Evaluation, progress
 from waymark_audit.service_layer.evaluations import frameworks_of, last_completed
 from waymark_shared.service import ServiceRuntime
@@ -35,11 +37,19 @@ def evaluation_row(runtime: ServiceRuntime, evaluation_id: str) -> dict[str, Any
     return None if row is None else dict(row._mapping)
 
 
+def _sizes(runtime: ServiceRuntime, evaluation: Evaluation) -> dict[int, int] | None:
+    """The roster's year-group sizes an evaluation in progress is scored against (a
+    completed one keeps the result it was submitted with)."""
+    if evaluation.completed is not None:
+        return None
+    return year_group_sizes(runtime, evaluation.institution_id)
+
+
 def evaluation_detail(runtime: ServiceRuntime, evaluation: Evaluation) -> dict[str, Any]:
     """An evaluation as the page that answers it needs it: answers, version, and
     progress per benchmark (questions answered, and the percentage so far)."""
     framework = frameworks_of(runtime).load(evaluation.framework_id)
-    result = evaluation.result(framework)
+    result = evaluation.result(framework, year_group_sizes=_sizes(runtime, evaluation))
     percentages = {b.number: b.percentage for b in result.benchmarks}
     rows = progress(framework, evaluation.evaluation_type, evaluation.answers)
     return {
@@ -62,7 +72,8 @@ def evaluation_results(runtime: ServiceRuntime, evaluation: Evaluation) -> dict[
     institution's previous completed evaluation; and what to do next."""
     framework = frameworks_of(runtime).load(evaluation.framework_id)
     typed = framework.for_type(evaluation.evaluation_type)
-    result = evaluation.result(framework)
+    sizes = _sizes(runtime, evaluation)
+    result = evaluation.result(framework, year_group_sizes=sizes)
     before = evaluation.completed.completed_at if evaluation.completed else None
     previous = last_completed(runtime, evaluation.institution_id, before=before)
     previous_result = (
@@ -99,6 +110,15 @@ def evaluation_results(runtime: ServiceRuntime, evaluation: Evaluation) -> dict[
                 ],
             }
             for b in result.benchmarks
+        ],
+        # In progress: numbers of learners not judged, the roster not giving the year group's size.
+        "unjudged": [
+            {"question_id": qid, "year_groups": list(years), "message": scoring.unjudged_message(years)}
+            for qid, years in (
+                {}
+                if evaluation.completed is not None
+                else scoring.unjudged_counts(framework, evaluation.evaluation_type, evaluation.answers, sizes)
+            ).items()
         ],
         "suggested_actions": [
             {"criterion_id": criterion.id, "text": criterion.text, "actions": list(actions)}

@@ -2,7 +2,7 @@
 directory's events: which institutions exist, which evaluation each takes and whether
 it is still open."""
 
-from sqlalchemy import JSON, Column, Index, Integer, MetaData, String, Table, text
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, MetaData, String, Table, text
 
 metadata = MetaData()
 
@@ -63,4 +63,19 @@ open_evaluations = Table(
     metadata,
     Column("institution_id", String(36), primary_key=True),
     Column("evaluation_id", String(36), nullable=False),
+)
+
+# Audit's copy of directory's roster, from its learner events: only what year-group sizes
+# need (no name, UPN, date of birth, SEN or any other attribute). Emptied and rebuilt by
+# a replay of directory's log.
+roster_learners = Table(
+    "roster_learners",
+    metadata,
+    Column("learner_id", String(36), primary_key=True),
+    Column("institution_id", String(36), nullable=False),
+    Column("year_group", Integer),  # None: left before audit heard them enrolled
+    Column("on_roll", Boolean, nullable=False),
+    # The learner stream's version last applied: an older event changes nothing.
+    Column("stream_version", Integer, nullable=False),
+    Index("ix_roster_learners_institution", "institution_id", "on_roll", "year_group"),
 )

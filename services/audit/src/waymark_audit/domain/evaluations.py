@@ -138,6 +138,8 @@ class Evaluation:
         framework: Framework,
         evaluation_type: str,
         now: datetime,
+        *,
+        year_group_sizes: Mapping[int, int] | None = None,
     ) -> tuple[Evaluation, list[str]]:
         """A new evaluation beginning with ``previous``'s answers (a completed one of the
         same institution), to be updated. Answers to questions this framework and type
@@ -154,7 +156,7 @@ class Evaluation:
         )
         evaluation = cls._from_started(started)
         evaluation.pending.append(started)
-        errors = scoring.answer_errors(framework, evaluation_type, previous.answers)
+        errors = scoring.answer_errors(framework, evaluation_type, previous.answers, year_group_sizes)
         kept = {qid: value for qid, value in previous.answers.items() if qid not in errors}
         if kept:
             evaluation._record(AuditAnswersSaved(evaluation_id, evaluation.institution_id, kept))
@@ -186,14 +188,21 @@ class Evaluation:
 
     # -- commands ---------------------------------------------------------------------
 
-    def save_answers(self, framework: Framework, part: Mapping[str, Any]) -> None:
+    def save_answers(
+        self,
+        framework: Framework,
+        part: Mapping[str, Any],
+        *,
+        year_group_sizes: Mapping[int, int] | None = None,
+    ) -> None:
         """Save a part of the answers. Refused whole (:class:`InvalidAnswers`) if any
         question id is not asked of this evaluation or any value is not valid for its
-        question; a part that changes nothing records nothing."""
+        question (a number of learners above the year group's size on the roster, say);
+        a part that changes nothing records nothing."""
         self._check(framework)
         if self.status == COMPLETED:
             raise EvaluationCompleted("This evaluation is completed; copy it to start a new one.")
-        errors = scoring.answer_errors(framework, self.evaluation_type, part)
+        errors = scoring.answer_errors(framework, self.evaluation_type, part, year_group_sizes)
         if errors:
             raise InvalidAnswers(errors)
         changed = {
@@ -205,16 +214,18 @@ class Evaluation:
         if changed:
             self._record(AuditAnswersSaved(self.evaluation_id, self.institution_id, changed))
 
-    def submit(self, framework: Framework, now: datetime) -> AuditCompleted:
-        """Complete it, scored; :class:`MissingAnswers` while required questions are
-        unanswered."""
+    def submit(
+        self, framework: Framework, now: datetime, *, year_group_sizes: Mapping[int, int] | None = None
+    ) -> AuditCompleted:
+        """Complete it, scored (numbers of learners judged against ``year_group_sizes``,
+        the roster's); :class:`MissingAnswers` while required questions are unanswered."""
         self._check(framework)
         if self.status == COMPLETED:
             raise EvaluationCompleted("This evaluation is already completed.")
         missing = scoring.missing_required(framework, self.evaluation_type, self.answers)
         if missing:
             raise MissingAnswers(missing)
-        result = scoring.score(framework, self.evaluation_type, self.answers)
+        result = scoring.score(framework, self.evaluation_type, self.answers, year_group_sizes)
         completed = AuditCompleted(
             evaluation_id=self.evaluation_id,
             institution_id=self.institution_id,
@@ -229,12 +240,15 @@ class Evaluation:
 
     # -- state ------------------------------------------------------------------------
 
-    def result(self, framework: Framework) -> scoring.Result:
-        """The result: as completed, or as the answers so far would score."""
+    def result(
+        self, framework: Framework, *, year_group_sizes: Mapping[int, int] | None = None
+    ) -> scoring.Result:
+        """The result: as completed, or as the answers so far would score (against
+        ``year_group_sizes`` today)."""
         if self.completed is not None:
             return result_from(self.completed)
         self._check(framework)
-        return scoring.score(framework, self.evaluation_type, self.answers)
+        return scoring.score(framework, self.evaluation_type, self.answers, year_group_sizes)
 
     def _check(self, framework: Framework) -> None:
         if framework.id != self.framework_id:

@@ -92,10 +92,14 @@ class Framework:
         """The framework as an institution of ``evaluation_type`` answers it: only the
         criteria that apply to it."""
         benchmarks = tuple(
-            Benchmark(b.number, b.title, tuple(c for c in b.criteria if evaluation_type in c.evaluation_types))
+            Benchmark(
+                b.number, b.title, tuple(c for c in b.criteria if evaluation_type in c.evaluation_types)
+            )
             for b in self.benchmarks
         )
-        return Framework(self.id, self.title, self.in_force_from, self.in_force_until, benchmarks, self.sources)
+        return Framework(
+            self.id, self.title, self.in_force_from, self.in_force_until, benchmarks, self.sources
+        )
 
     def questions(self) -> dict[str, Question]:
         return {q.id: q for b in self.benchmarks for c in b.criteria for q in c.questions}

@@ -122,6 +122,12 @@ class SuggestedAction(Schema):
     actions = fields.List(fields.String())
 
 
+class UnjudgedCount(Schema):
+    question_id = fields.String()
+    year_groups = fields.List(fields.Integer())
+    message = fields.String()
+
+
 class ResultsResponse(Schema):
     evaluation_id = fields.String()
     institution_id = fields.String()
@@ -133,3 +139,5 @@ class ResultsResponse(Schema):
     previous_evaluation_id = fields.String(allow_none=True)
     benchmarks = fields.List(fields.Nested(BenchmarkOutcome))
     suggested_actions = fields.List(fields.Nested(SuggestedAction))
+    # Numbers of learners given for year groups whose size the roster does not say.
+    unjudged = fields.List(fields.Nested(UnjudgedCount))

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from waymark_audit.adapters import framework_files
 from waymark_audit.adapters.institutions import institution
+from waymark_audit.adapters.roster import year_group_sizes
 from waymark_audit.adapters.tables import evaluation_type_choices, evaluations, open_evaluations
 from waymark_audit.domain.evaluation_types import CLOSED
 from waymark_audit.domain.evaluations import (
@@ -158,7 +159,12 @@ def start_evaluation(
         if previous is None:
             raise NothingToCopy(institution_id)
         evaluation, left_behind = Evaluation.copy_from(
-            previous, evaluation_id, framework, found["evaluation_type"], now
+            previous,
+            evaluation_id,
+            framework,
+            found["evaluation_type"],
+            now,
+            year_group_sizes=year_group_sizes(runtime, institution_id),
         )
     else:
         evaluation = Evaluation.start(evaluation_id, framework, found["evaluation_type"], institution_id, now)
@@ -193,10 +199,12 @@ def save_answers(
     *,
     now: datetime | None = None,
 ) -> Evaluation:
-    """Save a part of the answers over the version the writer last saw."""
+    """Save a part of the answers over the version the writer last saw (a number of
+    learners is checked against the year group's size on the roster)."""
     evaluation = _for_change(evaluation_id, expected_version, runtime)
     framework = frameworks_of(runtime).load(evaluation.framework_id)
-    evaluation.save_answers(framework, part)
+    sizes = year_group_sizes(runtime, evaluation.institution_id)
+    evaluation.save_answers(framework, part, year_group_sizes=sizes)
     if evaluation.pending:
         with _reported_at_current_version(runtime, stream_id(evaluation_id)), runtime.engine.begin() as conn:
             _save(conn, runtime, evaluation, framework, _now(now))
@@ -207,11 +215,12 @@ def submit_evaluation(
     runtime: ServiceRuntime, evaluation_id: str, expected_version: int | None, *, now: datetime | None = None
 ) -> Evaluation:
     """Complete it with its result; refused with the missing questions while required
-    ones are unanswered (:class:`~waymark_audit.domain.evaluations.MissingAnswers`)."""
+    ones are unanswered (:class:`~waymark_audit.domain.evaluations.MissingAnswers`).
+    Numbers of learners are judged against the roster's year-group sizes as they are now."""
     now = _now(now)
     evaluation = _for_change(evaluation_id, expected_version, runtime)
     framework = frameworks_of(runtime).load(evaluation.framework_id)
-    evaluation.submit(framework, now)
+    evaluation.submit(framework, now, year_group_sizes=year_group_sizes(runtime, evaluation.institution_id))
     with _reported_at_current_version(runtime, stream_id(evaluation_id)), runtime.engine.begin() as conn:
         _save(conn, runtime, evaluation, framework, now)
         conn.execute(

@@ -1,0 +1,138 @@
+"""Audit's copy of directory's learner roster, from its events, for year-group sizes.
+
+A question about a share of learners may be answered with a number of learners; audit
+judges it against the size of the year group on the institution's roster (see
+``docs/scoring.md``). Directory owns the roster; audit keeps, per learner, only the
+institution, the year group and whether they are on roll (``roster_learners``), and
+counts learners on roll per year group. No name, UPN, date of birth or other
+attribute is kept, so a ``LearnerPersonalDataErased`` leaves nothing to erase here.
+
+Each learner is a stream in directory's log (``learner-<id>``); each row records the
+version it was last brought to and only a later event of that stream changes it, so
+events delivered again (or retried from the parked events) change nothing. A roster
+import writes thousands of events at once: they are applied as one batch, the rows
+read with a few ``IN`` queries and written with one ``executemany`` each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, select, update
+
+from waymark_audit.adapters.tables import roster_learners
+from waymark_shared.events.envelope import RecordedEvent, qualified_type
+from waymark_shared.service import ServiceRuntime, Subscription
+
+ENROLLED = qualified_type("directory", "LearnerEnrolled")
+UPDATED = qualified_type("directory", "LearnerUpdated")
+LEFT = qualified_type("directory", "LearnerLeft")
+ERASED = qualified_type("directory", "LearnerPersonalDataErased")
+
+_CHUNK = 500  # learner ids per IN (...) query
+_COLUMNS = ("institution_id", "year_group", "on_roll", "stream_version")
+
+
+class UnknownLearner(LookupError):
+    """A change to a learner whose enrolment audit has not applied (it was parked, say):
+    parked in turn, to be retried after it."""
+
+    def __init__(self, event: RecordedEvent):
+        super().__init__(
+            f"{event.name} for learner {event.data['learner_id']}, whom audit has not heard of: "
+            "apply their LearnerEnrolled first."
+        )
+
+
+def on_learner_events(events: Sequence[RecordedEvent], conn: Connection) -> None:
+    """Bring the rows of the learners in ``events`` (a run of directory's learner events,
+    in log order) up to date."""
+    ids = {str(event.data["learner_id"]) for event in events}
+    known = _rows(conn, ids)
+    changed: dict[str, dict[str, Any]] = {}
+    for event in events:
+        learner_id = str(event.data["learner_id"])
+        row = changed.get(learner_id) or known.get(learner_id)
+        if row is not None and row["stream_version"] >= event.stream_version:
+            continue  # applied already
+        after = _applied(row, event)
+        if after is not None:
+            changed[learner_id] = after
+    new = [{"learner_id": lid, **row} for lid, row in changed.items() if lid not in known]
+    if new:
+        conn.execute(roster_learners.insert(), new)
+    later = [
+        {"key": lid, **{f"new_{c}": row[c] for c in _COLUMNS}} for lid, row in changed.items() if lid in known
+    ]
+    if later:
+        conn.execute(
+            update(roster_learners)
+            .where(roster_learners.c.learner_id == bindparam("key"))
+            .values({c: bindparam(f"new_{c}") for c in _COLUMNS}),
+            later,
+        )
+
+
+def _applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any] | None:
+    """The learner's row after ``event``; None: nothing audit keeps changes."""
+    data = event.data
+    if event.type == ERASED:
+        return None
+    if event.type == ENROLLED:
+        on_roll = True
+    elif row is None:
+        raise UnknownLearner(event)
+    else:
+        on_roll = False if event.type == LEFT else row["on_roll"]
+    year_group = data["year_group"] if "year_group" in data else row["year_group"]  # type: ignore[index]
+    return {
+        "institution_id": str(data["institution_id"]),
+        "year_group": year_group,
+        "on_roll": on_roll,
+        "stream_version": event.stream_version,
+    }
+
+
+def _rows(conn: Connection, ids: set[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        query = select(roster_learners).where(roster_learners.c.learner_id.in_(chunk))
+        for row in conn.execute(query):
+            values = dict(row._mapping)
+            found[values.pop("learner_id")] = values
+    return found
+
+
+def reset(conn: Connection) -> None:
+    conn.execute(delete(roster_learners))
+
+
+def year_group_sizes(
+    runtime: ServiceRuntime, institution_id: str, conn: Connection | None = None
+) -> dict[int, int]:
+    """Learners on the institution's roll per year group, as directory's roster says;
+    empty when audit knows of no learner there (sizes unknown). A year group with no
+    learner on roll is left out: its size is unknown, not 0."""
+    t = roster_learners.c
+    query = (
+        select(t.year_group, func.count())
+        .where(t.institution_id == institution_id, t.on_roll, t.year_group.is_not(None))
+        .group_by(t.year_group)
+    )
+    if conn is None:
+        with runtime.engine.connect() as own:
+            rows = own.execute(query).all()
+    else:
+        rows = conn.execute(query).all()
+    return {int(year): int(count) for year, count in rows}
+
+
+SUBSCRIPTION = Subscription(
+    name="audit-roster",
+    batch_handlers=dict.fromkeys((ENROLLED, UPDATED, LEFT, ERASED), on_learner_events),
+    reset=reset,
+    description="Learners on each institution's roll per year group (year-group sizes), from directory's roster.",
+)
