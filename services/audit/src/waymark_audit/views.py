@@ -70,6 +70,14 @@ def evaluation_detail(runtime: ServiceRuntime, evaluation: Evaluation) -> dict[s
 def evaluation_results(runtime: ServiceRuntime, evaluation: Evaluation) -> dict[str, Any]:
     """Per benchmark its percentage, criteria statuses and the change since the
     institution's previous completed evaluation; and what to do next."""
+    return results_with_previous(runtime, evaluation)[0]
+
+
+def results_with_previous(
+    runtime: ServiceRuntime, evaluation: Evaluation
+) -> tuple[dict[str, Any], Evaluation | None]:
+    """:func:`evaluation_results`, and the previous evaluation it compared with (the
+    results page shows it, and loading it twice costs a page a tenth of its time)."""
     framework = frameworks_of(runtime).load(evaluation.framework_id)
     typed = framework.for_type(evaluation.evaluation_type)
     sizes = _sizes(runtime, evaluation)
@@ -82,7 +90,7 @@ def evaluation_results(runtime: ServiceRuntime, evaluation: Evaluation) -> dict[
     changes = results_.change_since(previous_result, result)
     criteria = {c.id: c for b in typed.benchmarks for c in b.criteria}
     titles = {b.number: b.title for b in typed.benchmarks}
-    return {
+    shown = {
         "evaluation_id": evaluation.evaluation_id,
         "institution_id": evaluation.institution_id,
         "framework_id": evaluation.framework_id,
@@ -127,6 +135,7 @@ def evaluation_results(runtime: ServiceRuntime, evaluation: Evaluation) -> dict[
             )
         ],
     }
+    return shown, previous
 
 
 def history(runtime: ServiceRuntime, institution_id: str, today: date | None = None) -> list[dict[str, Any]]:

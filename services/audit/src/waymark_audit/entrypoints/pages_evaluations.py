@@ -41,7 +41,6 @@ from waymark_audit.service_layer.evaluations import (
     UnknownInstitution,
     change_evaluation_type,
     frameworks_of,
-    last_completed,
     load_evaluation,
     save_answers,
     start_evaluation,
@@ -496,11 +495,8 @@ def results(evaluation_id):  # type: ignore[no-untyped-def]
     if loaded.evaluation.status != COMPLETED and not loaded.may["read"]:
         abort(403)
     runtime = current_runtime()
-    shown = views.evaluation_results(runtime, loaded.evaluation)
+    shown, previous = views.results_with_previous(runtime, loaded.evaluation)
     questions = loaded.framework.questions()
-    previous = None
-    if shown["previous_evaluation_id"]:
-        previous = last_completed(runtime, loaded.evaluation.institution_id, before=shown["completed_at"])
     return _page(
         "results.html",
         loaded=loaded,
