@@ -544,6 +544,7 @@ def test_each_role_reads_or_edits_as_the_policy_says(runtime, app, key, person, 
         assert outsider.get(results).status_code == 403
         assert outsider.get(history).status_code == 403
         assert outsider.save(evaluation_id, {"bm1.plan": "no"}, 2).status_code == 403
+        assert outsider.submit(evaluation_id).status_code == 403  # someone else's evaluation
         assert outsider.start(school).status_code == 403
     assert (
         stranger.put(
