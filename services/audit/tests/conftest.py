@@ -13,7 +13,10 @@ import pytest
 from directory_events import directory_log  # noqa: F401  (the fixture)
 
 from waymark_audit.adapters.institutions import SUBSCRIPTION
+from waymark_audit.domain.frameworks import Framework
 from waymark_audit.service import DEFINITION
+from waymark_audit.service_layer.evaluations import Frameworks
+from waymark_shared.auth.tokens import JwksKeySource, SigningKey
 from waymark_shared.messaging.subscriptions import SubscriptionRunner
 from waymark_shared.service import ServiceRuntime
 from waymark_shared.testing.event_logs import migrated_runtime
@@ -36,3 +39,18 @@ def runtime(database_url: str, tmp_path: Path) -> Iterator[ServiceRuntime]:
 @pytest.fixture
 def runner(runtime: ServiceRuntime) -> SubscriptionRunner:
     return SubscriptionRunner(SUBSCRIPTION, runtime.engine)
+
+
+@pytest.fixture
+def key() -> SigningKey:
+    """The key the tests sign identity tokens with, published to audit as its JWKS."""
+    return SigningKey.generate()
+
+
+@pytest.fixture
+def app(runtime: ServiceRuntime, key: SigningKey, framework: Framework):  # type: ignore[no-untyped-def]
+    """Audit's app, verifying ``key``'s tokens and serving ``framework`` (each test
+    module says which) on every date."""
+    runtime.extras["token_keys"] = JwksKeySource(lambda: {"keys": [key.public_jwk()]})
+    runtime.extras["frameworks"] = Frameworks({framework.id: framework}.__getitem__, lambda day: framework)
+    return DEFINITION.create_app(runtime)

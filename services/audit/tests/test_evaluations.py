@@ -16,7 +16,6 @@ from datetime import date
 import pytest
 
 from waymark_audit.adapters.contracts import registry
-from waymark_audit.adapters.institutions import SUBSCRIPTION
 from waymark_audit.domain.evaluations import Evaluation, MissingAnswers
 from waymark_audit.domain.frameworks import (
     EVIDENCE,
@@ -30,11 +29,9 @@ from waymark_audit.domain.frameworks import (
     Option,
     Question,
 )
-from waymark_audit.service import DEFINITION
-from waymark_audit.service_layer.evaluations import FRAMEWORK_FILES, Frameworks
+from waymark_audit.service_layer.evaluations import FRAMEWORK_FILES
 from waymark_shared.auth import Grant, Principal
-from waymark_shared.auth.tokens import JwksKeySource, SigningKey, issue_token
-from waymark_shared.messaging.subscriptions import SubscriptionRunner
+from waymark_shared.auth.tokens import SigningKey, issue_token
 
 LEADER, ADVISER, SENIOR, GOVERNOR = "careers_leader", "careers_adviser", "senior_leader", "governor"
 HUB_NAME, TRUST_NAME = "Aire Valley Careers Hub", "Aire Valley Learning Trust"
@@ -111,20 +108,9 @@ FULL = {"bm1.plan": "yes", "bm1.review": "yearly", "bm3.share": {"10": "all", "1
 
 
 @pytest.fixture
-def key() -> SigningKey:
-    return SigningKey.generate()
-
-
-@pytest.fixture
-def app(runtime, key):  # type: ignore[no-untyped-def]
-    runtime.extras["token_keys"] = JwksKeySource(lambda: {"keys": [key.public_jwk()]})
-    runtime.extras["frameworks"] = Frameworks({FRAMEWORK.id: FRAMEWORK}.__getitem__, lambda day: FRAMEWORK)
-    return DEFINITION.create_app(runtime)
-
-
-@pytest.fixture
-def runner(runtime) -> SubscriptionRunner:  # type: ignore[no-untyped-def]
-    return SubscriptionRunner(SUBSCRIPTION, runtime.engine)
+def framework() -> Framework:
+    """What the ``app`` fixture (conftest.py) serves, whatever the date."""
+    return FRAMEWORK
 
 
 @pytest.fixture

@@ -25,11 +25,10 @@ from waymark_audit.domain.frameworks import (
     Option,
     Question,
 )
-from waymark_audit.service import DEFINITION
-from waymark_audit.service_layer.evaluations import Frameworks, load_evaluation
+from waymark_audit.service_layer.evaluations import load_evaluation
 from waymark_audit.views import evaluation_row
 from waymark_shared.auth import Grant, Principal
-from waymark_shared.auth.tokens import TOKEN_COOKIE, JwksKeySource, SigningKey, issue_token
+from waymark_shared.auth.tokens import TOKEN_COOKIE, issue_token
 from waymark_shared.messaging.subscriptions import SubscriptionRunner
 
 HUB = "Aire Valley Careers Hub"
@@ -99,15 +98,9 @@ BM3_MET = {"bm3.share.10": "all", "bm3.share.11.count": "0", "bm3.sessions": "3"
 
 
 @pytest.fixture
-def key() -> SigningKey:
-    return SigningKey.generate()
-
-
-@pytest.fixture
-def app(runtime, key):  # type: ignore[no-untyped-def]
-    runtime.extras["token_keys"] = JwksKeySource(lambda: {"keys": [key.public_jwk()]})
-    runtime.extras["frameworks"] = Frameworks({FRAMEWORK.id: FRAMEWORK}.__getitem__, lambda day: FRAMEWORK)
-    return DEFINITION.create_app(runtime)
+def framework() -> Framework:
+    """What the ``app`` fixture (conftest.py) serves, whatever the date."""
+    return FRAMEWORK
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ any work, so a bad request never writes anything.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import current_app, request
@@ -56,3 +57,20 @@ def _json_body() -> Any:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+
+
+def expected_version(body_version: int | None) -> int | None:
+    """The version the client changed: ``If-Match: "3"`` or the body's ``version``."""
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return body_version
+    match = _ETAG.match(header.split(",")[0])
+    if match is None:
+        raise Problem(400, "Bad If-Match", 'Send If-Match with the ETag you were given, for example "3".')
+    version = int(match.group(1))
+    if body_version is not None and body_version != version:
+        raise Problem(400, "Versions disagree", "If-Match and the body's version name different versions.")
+    return version

@@ -3,7 +3,6 @@ answer. Reads go to :mod:`waymark_audit.views`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from flask import Blueprint, request, url_for
@@ -40,13 +39,12 @@ from waymark_shared.auth.principal import Principal
 from waymark_shared.web.auth import forbidden, require_principal
 from waymark_shared.web.openapi import api_route
 from waymark_shared.web.problems import CONFLICT, VALIDATION, Problem
-from waymark_shared.web.requests import load_json
+from waymark_shared.web.requests import expected_version, load_json
 from waymark_shared.web.runtime import current_runtime
 
 evaluations_api = Blueprint("evaluations", __name__, url_prefix="/api")
 
 Policy = Callable[[Principal | None, InstitutionScope], bool]
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
 
 def checked_institution(principal: Principal, institution_id: str, allowed: Policy) -> dict:
@@ -67,20 +65,6 @@ def _checked_evaluation(principal: Principal, evaluation_id: str, allowed: Polic
         raise Problem(404, "No such evaluation", f"There is no evaluation {evaluation_id}.")
     checked_institution(principal, row["institution_id"], allowed)
     return row
-
-
-def expected_version(body_version: int | None) -> int | None:
-    """The version the client changed: ``If-Match: "3"`` or the body's ``version``."""
-    header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
-        return body_version
-    match = _ETAG.match(header.split(",")[0])
-    if match is None:
-        raise Problem(400, "Bad If-Match", 'Send If-Match with the ETag you were given, for example "3".')
-    version = int(match.group(1))
-    if body_version is not None and body_version != version:
-        raise Problem(400, "Versions disagree", "If-Match and the body's version name different versions.")
-    return version
 
 
 def _answer(evaluation_id: str, status: int = 200, extra: dict | None = None, headers: dict | None = None):  # type: ignore[no-untyped-def]

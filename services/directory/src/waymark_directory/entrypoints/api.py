@@ -3,8 +3,6 @@ Reads go to views."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, request, url_for
 from marshmallow import RAISE
 
@@ -35,7 +33,7 @@ from waymark_shared.auth.principal import HUB, INSTITUTION, TRUST, Principal
 from waymark_shared.web.auth import forbidden, require_principal
 from waymark_shared.web.openapi import api_route
 from waymark_shared.web.problems import CONFLICT, Problem
-from waymark_shared.web.requests import load_json
+from waymark_shared.web.requests import expected_version, load_json
 from waymark_shared.web.runtime import current_runtime
 
 api = Blueprint("institutions", __name__, url_prefix="/api")
@@ -43,7 +41,6 @@ api = Blueprint("institutions", __name__, url_prefix="/api")
 IMPORT_MAX_BYTES = 100 * 1024 * 1024
 IMPORT_ENDPOINTS = {"institutions.import_establishments"}
 READ_SCOPE = "institutions:read"
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
 
 def import_body_limit() -> int:
@@ -84,20 +81,6 @@ def _admin() -> Principal:
     if not permissions.can_register_institutions(principal):
         raise forbidden("Only platform administrators can do this.")
     return principal
-
-
-def expected_version(body_version: int | None) -> int | None:
-    """The version the client changed: ``If-Match: "3"`` or the body's ``version``."""
-    header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
-        return body_version
-    match = _ETAG.match(header.split(",")[0])
-    if match is None:
-        raise Problem(400, "Bad If-Match", 'Send If-Match with the ETag you were given, for example "3".')
-    version = int(match.group(1))
-    if body_version is not None and body_version != version:
-        raise Problem(400, "Versions disagree", "If-Match and the body's version name different versions.")
-    return version
 
 
 def _answer(institution_id: str, status: int = 200, headers: dict | None = None):  # type: ignore[no-untyped-def]
