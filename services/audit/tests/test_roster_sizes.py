@@ -46,52 +46,9 @@ from waymark_shared.messaging.subscriptions import SubscriptionRunner
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
-class RosterLog(DirectoryLog):
-    """Directory's log with its learner events: each learner a stream (``learner-<id>``)
-    whose subject is the institution, as directory appends them."""
-
-    def _learner(self, name: str, learner_id: str, data: dict[str, Any]):  # type: ignore[no-untyped-def]
-        return self.append(name, data, stream_id=f"learner-{learner_id}", subject=data["institution_id"])
-
-    def enrolled(self, institution_id: str, year_group: int, learner_id: str | None = None) -> str:
-        learner_id = learner_id or str(uuid.uuid4())
-        self._learner("LearnerEnrolled", learner_id, _attributes(learner_id, institution_id, year_group))
-        return learner_id
-
-    def learner_updated(self, institution_id: str, learner_id: str, year_group: int):  # type: ignore[no-untyped-def]
-        return self._learner(
-            "LearnerUpdated", learner_id, _attributes(learner_id, institution_id, year_group)
-        )
-
-    def left(self, institution_id: str, learner_id: str):  # type: ignore[no-untyped-def]
-        data = {
-            "learner_id": learner_id,
-            "institution_id": institution_id,
-            "leaving_date": "2026-10-31",
-            "reason": "leaving_date_in_import",
-        }
-        return self._learner("LearnerLeft", learner_id, data)
-
-    def erased(self, institution_id: str, learner_id: str):  # type: ignore[no-untyped-def]
-        data = {"learner_id": learner_id, "institution_id": institution_id}
-        return self._learner("LearnerPersonalDataErased", learner_id, data)
-
-
-def _attributes(learner_id: str, institution_id: str, year_group: int) -> dict[str, Any]:
-    return {
-        "learner_id": learner_id,
-        "institution_id": institution_id,
-        "year_group": year_group,
-        "cohort": f"{2026 + 11 - year_group}/{(2027 + 11 - year_group) % 100:02d}",
-        "form_group": f"{year_group}R",
-        "sen_status": "N",
-        "disadvantaged": False,
-    }
-
-
 @pytest.fixture
-def log() -> RosterLog:
-    return RosterLog()
+def log() -> DirectoryLog:
+    return DirectoryLog()
 
 
 @pytest.fixture
@@ -101,7 +58,7 @@ def runners(runtime):  # type: ignore[no-untyped-def]
     )
 
 
-def _deliver(log: RosterLog, runners) -> None:  # type: ignore[no-untyped-def]
+def _deliver(log: DirectoryLog, runners) -> None:  # type: ignore[no-untyped-def]
     for runner in runners:
         log.deliver(runner)
 
