@@ -10,7 +10,7 @@ from __future__ import annotations
 from waymark_directory.demo_providers import seed_demo_providers
 from waymark_directory.domain.commands import RegisterInstitution
 from waymark_directory.identity_demo import demo_credentials, seed_demo_staff
-from waymark_directory.roster_demo import seed_demo_roster
+from waymark_directory.roster_history_demo import seed_demo_rosters
 from waymark_directory.service_layer.handlers import register_institution
 from waymark_shared.events.context import message_context
 from waymark_shared.service import ServiceRuntime
@@ -240,7 +240,8 @@ DEMO_INSTITUTIONS = (
 )
 
 
-# Staff in every role and a roster of invented learners at the first few.
+# Staff in every role at the first few; a roster of invented learners, with three years
+# of history, at every one that teaches secondary year groups.
 STAFFED_INSTITUTIONS = 3
 DEMO_PROVIDERS = 200
 PENDING_PROVIDERS = 6
@@ -250,7 +251,7 @@ def seed_demo(runtime: ServiceRuntime) -> None:
     with message_context(actor="demo-seed"):
         ids = [register_institution(command, runtime).institution_id for command in DEMO_INSTITUTIONS]
     staffed = ids[:STAFFED_INSTITUTIONS]
-    seed_demo_roster(runtime, staffed)
+    seed_demo_rosters(runtime, [(i, c.low_age, c.high_age) for i, c in zip(ids, DEMO_INSTITUTIONS, strict=True)])
     providers = seed_demo_providers(runtime, DEMO_PROVIDERS, pending=PENDING_PROVIDERS)
     with message_context(actor="demo-seed"):
         seed_demo_staff(runtime, staffed, provider_id=providers[PENDING_PROVIDERS])
