@@ -35,26 +35,20 @@ Figures, each after a warm-up, ``--audit-requests`` (default 200; quick 30) time
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from bench.bench_directory_search import _free_port, _percentiles
 from bench.figures import Figure
+from bench.serving import drive, get, gunicorn, jwks, percentiles, warm_up
 from waymark_audit import views
 from waymark_audit.adapters import framework_files
 from waymark_audit.adapters.tables import institutions
@@ -464,7 +458,7 @@ class AuditBench:
 def _latency(
     backend: str, subject: str, timings: list[float], target: float | None, note: str
 ) -> list[Figure]:
-    p50, p95 = _percentiles(timings, 50, 95)
+    p50, p95 = percentiles(timings, 50, 95)
     p95_figure = Figure(BENCHMARK, backend, f"{subject} p95", p95, "ms", note=note)
     if target is not None:
         p95_figure = replace(
@@ -478,99 +472,6 @@ def _latency(
 
 
 # -- gunicorn -------------------------------------------------------------------------
-
-
-@contextmanager
-def _jwks(key: SigningKey) -> Iterator[str]:
-    document = json.dumps({"keys": [key.public_jwk()]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(document)))
-            self.end_headers()
-            self.wfile.write(document)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def _gunicorn(url: str, jwks_url: str, port: int) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "WAYMARK_AUDIT_DATABASE_URL": url,
-        "WAYMARK_JWKS_URL": jwks_url,
-        "WAYMARK_ENV": "test",
-        "LOG_LEVEL": "warning",
-        "GUNICORN_WORKERS": "2",
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    with tempfile.TemporaryDirectory(prefix="waymark-bench-gunicorn-") as data_dir:
-        command = [
-            sys.executable, "-m", "waymark_shared.cli", "--data-dir", data_dir,
-            "serve", "audit", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-        ]  # fmt: skip
-        # The server's log goes to a file: a pipe nobody reads fills and stalls the workers.
-        log_path = Path(data_dir) / "gunicorn.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_ready(base, process, log_path)
-            yield base, log_path
-        finally:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-
-
-def _wait_ready(base: str, process: subprocess.Popen, log_path: Path) -> None:  # type: ignore[type-arg]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited {process.returncode}: {log_path.read_text()[-2000:]}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=1)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not become ready within 60 s")
-
-
-def _warm_up(port: int, calls: list[tuple[str, dict[str, str]]], sizes: list[int]) -> str | None:
-    """Warm both workers, one request at a time: 20 connections one after another, 10
-    requests each, so that each worker has fetched the signing keys before requests
-    come at once (``JwksKeySource`` fails the threads that ask while the first fetch
-    is under way: see README). Returns the first refusal, if any."""
-    for index in range(20):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        for path, headers in calls[index * 10 : (index + 1) * 10]:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-            if response.status != 200:
-                connection.close()
-                return f"{response.status} {body[:200]!r}"
-            sizes.append(len(body))
-        connection.close()
-    return None
 
 
 def gunicorn_figures(
@@ -588,18 +489,17 @@ def gunicorn_figures(
     rng = random.Random(31)
     requests_ = [rng.choice(completed) for _ in range(5_000)]
     calls = [
-        (
+        get(
             address.format(evaluation_id=evaluation_id),
             {"Authorization": f"Bearer {bench.token(institution_id)}"},
         )
         for institution_id, evaluation_id in requests_
     ]
-    port = _free_port()
-    sizes: list[int] = []
-    with _jwks(key) as jwks_url, _gunicorn(url, jwks_url, port) as (_, log_path):
-        failed = _warm_up(port, calls, sizes)
+    env = {"WAYMARK_AUDIT_DATABASE_URL": url}
+    with jwks(key) as jwks_url, gunicorn("audit", {**env, "WAYMARK_JWKS_URL": jwks_url}) as server:
+        sizes, failed = warm_up(server.port, calls)
         if failed is not None:
-            print(f"audit {backend} {label}: {failed}\n{log_path.read_text()[-3000:]}", file=sys.stderr)
+            print(f"audit {backend} {label}: {failed}\n{server.log_tail()}", file=sys.stderr)
             return [
                 Figure(
                     BENCHMARK, backend, f"gunicorn {label} requests/s", 0.0, "req/s",
@@ -607,44 +507,16 @@ def gunicorn_figures(
                     ratio=0.0, baseline=f"{TARGET_RESULTS_PER_S:g}/s", target=1.0,
                 )
             ]  # fmt: skip
-        stop = threading.Event()
-        timings: list[list[float]] = [[] for _ in range(clients)]
-        errors: list[str] = []
-
-        def drive(index: int) -> None:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            position = index * 613
-            while not stop.is_set():
-                path, headers = calls[position % len(calls)]
-                position += 1
-                begun = time.perf_counter()
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-                timings[index].append((time.perf_counter() - begun) * 1000)
-                if response.status != 200:
-                    errors.append(f"{response.status} {body[:300]!r}")
-            connection.close()
-
-        threads = [threading.Thread(target=drive, args=(i,), daemon=True) for i in range(clients)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        time.sleep(seconds)
-        stop.set()
-        for thread in threads:
-            thread.join(15)
-        elapsed = time.perf_counter() - started
-        if errors:
-            for error in sorted(set(errors))[:3]:
+        load = drive(server.port, calls, seconds, clients)
+        if load.errors:
+            for error in sorted(set(load.errors))[:3]:
                 print(f"audit {backend} {label}: {error}", file=sys.stderr)
-            print(log_path.read_text()[-3000:], file=sys.stderr)
-    done = [t for per_client in timings for t in per_client]
-    rate = len(done) / elapsed
-    p50, p95 = _percentiles(done, 50, 95)
+            print(server.log_tail(), file=sys.stderr)
+    rate = load.rate
+    p50, p95 = load.percentiles(50, 95)
     note = (
-        f"2 workers x 4 threads, {clients} keep-alive http.client connections, {len(done):,} requests, "
-        f"{len(errors)} errors"
+        f"2 workers x 4 threads, {clients} keep-alive http.client connections, {len(load.timings):,} "
+        f"requests, {len(load.errors)} errors"
     )
     return [
         Figure(

@@ -26,16 +26,10 @@ letter is loaded (the warm-up), p50/p95; plus the load time and the index's size
 from __future__ import annotations
 
 import argparse
-import http.client
-import os
 import random
 import resource
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,10 +37,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
 from sqlalchemy import insert
 
 from bench.figures import Figure
+from bench.serving import drive, get, gunicorn, percentiles, warm_up
 from waymark_directory.adapters import postcodes
 from waymark_directory.adapters.provider_tables import provider_search
 from waymark_directory.demo_providers import generate_listings
@@ -123,7 +117,7 @@ def lookup_figures(count: int) -> list[Figure]:
         begun = clock()
         directory.find(postcode)
         timings.append((clock() - begun) * 1000)
-    p50, p95, p99 = _percentiles(timings, 50, 95, 99)
+    p50, p95, p99 = percentiles(timings, 50, 95, 99)
     note = f"{held:,} postcodes; all letters loaded in {load_s:.1f}s, index {directory.memory_bytes() / 1e6:.0f} MB"
     return [
         Figure(
@@ -263,7 +257,7 @@ def search_figures(
     matched = f"median {statistics.median(totals):.0f} matches (of {providers:,}; loaded in {loaded_s:.0f}s)"
     figures = []
     for subject, timings, note in (("query", query_ms, matched), ("request (test client)", request_ms, "")):
-        p50, p95 = _percentiles(timings, 50, 95)
+        p50, p95 = percentiles(timings, 50, 95)
         figures.append(Figure(BENCHMARK, backend, f"{subject} p50", p50, "ms", note=note))
         figures.append(
             Figure(
@@ -287,50 +281,17 @@ def search_figures(
 def gunicorn_figures(
     backend: str, url: str, english: list[str], seconds: float, clients: int, providers: int
 ) -> list[Figure]:
-    port = _free_port()
-    with _gunicorn(url, port):
+    with gunicorn("directory", {"WAYMARK_DIRECTORY_DATABASE_URL": url}) as server:
         rng = random.Random(9)
-        searches = [f"/api/providers/search?{urlencode(random_search(rng, english))}" for _ in range(5_000)]
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        for address in searches[:200]:  # both workers load the postcode letters
-            warm.request("GET", address)
-            response = warm.getresponse()
-            response.read()
-            assert response.status == 200, response.status
-        warm.close()
-        stop = threading.Event()
-        timings: list[list[float]] = [[] for _ in range(clients)]
-        errors: list[str] = []
-
-        def drive(index: int) -> None:
-            # http.client, one keep-alive connection per client: the lightest client
-            # there is, as it shares the CPUs with the server.
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            position = index * 613
-            while not stop.is_set():
-                address = searches[position % len(searches)]
-                position += 1
-                begun = time.perf_counter()
-                connection.request("GET", address)
-                response = connection.getresponse()
-                response.read()
-                timings[index].append((time.perf_counter() - begun) * 1000)
-                if response.status != 200:
-                    errors.append(str(response.status))
-            connection.close()
-
-        threads = [threading.Thread(target=drive, args=(i,), daemon=True) for i in range(clients)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        time.sleep(seconds)
-        stop.set()
-        for thread in threads:
-            thread.join(15)
-        elapsed = time.perf_counter() - started
-    done = [t for per_client in timings for t in per_client]
-    rate = len(done) / elapsed
-    p50, p95 = _percentiles(done, 50, 95)
+        searches = [
+            get(f"/api/providers/search?{urlencode(random_search(rng, english))}") for _ in range(5_000)
+        ]
+        _, failed = warm_up(server.port, searches, connections=1, each=200)  # both workers load the letters
+        assert failed is None, failed
+        load = drive(server.port, searches, seconds, clients)
+    rate = load.rate
+    p50, p95 = load.percentiles(50, 95)
+    done, errors = load.timings, load.errors
     note = f"2 workers x 4 threads, {clients} keep-alive http.client connections, {len(done):,} searches, {len(errors)} errors"
     return [
         Figure(
@@ -354,61 +315,6 @@ def gunicorn_figures(
             note="under full load, client on the same CPUs",
         ),
     ]
-
-
-@contextmanager
-def _gunicorn(url: str, port: int) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "WAYMARK_DIRECTORY_DATABASE_URL": url,
-        "WAYMARK_ENV": "test",
-        "LOG_LEVEL": "warning",
-        "GUNICORN_WORKERS": "2",
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    with tempfile.TemporaryDirectory(prefix="waymark-bench-gunicorn-") as data_dir:
-        command = [
-            sys.executable, "-m", "waymark_shared.cli", "--data-dir", data_dir,
-            "serve", "directory", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-        ]  # fmt: skip
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_ready(base, process)
-            yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
-
-
-def _wait_ready(base: str, process: subprocess.Popen) -> None:  # type: ignore[type-arg]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise RuntimeError(f"gunicorn exited {process.returncode}: {stderr[-2000:]}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not become ready within 60 s")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _percentiles(values: list[float], *points: int) -> tuple[float, ...]:
-    ordered = sorted(values)
-    return tuple(ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] for p in points)
 
 
 def _rss_mb() -> float:
