@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -134,12 +136,20 @@ def test_up_starts_the_platform_with_demo_data_and_prints_its_url(tmp_path):
         for service in ("directory", "audit", "planner", "destinations", "reporting"):
             with urllib.request.urlopen(f"{url}{service}/readyz") as response:
                 assert response.status == 200
+        # On any port, a demo careers leader printed in the banner signs in once and every
+        # service knows them (the keys are fetched from this process, not port 8000).
+        leader = _printed_careers_leader(process)
+        browser = _signed_in(url, leader, "waymark-demo-password")
+        for service in ("audit", "planner"):
+            request = urllib.request.Request(f"{url}{service}/", headers={"Accept": "text/html"})
+            page = browser.open(request).read().decode()
+            assert "Sign out" in page, service
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(20)
 
 
-def _wait_for_url(process: subprocess.Popen, timeout: float = 60) -> str:  # type: ignore[type-arg]
+def _wait_for_url(process: subprocess.Popen, timeout: float = 300) -> str:  # type: ignore[type-arg]
     deadline = time.monotonic() + timeout
     seen = []
     while time.monotonic() < deadline:
@@ -150,6 +160,25 @@ def _wait_for_url(process: subprocess.Popen, timeout: float = 60) -> str:  # typ
         if process.poll() is not None:
             break
     raise AssertionError("no URL printed:\n" + "".join(seen))
+
+
+def _printed_careers_leader(process: subprocess.Popen) -> str:  # type: ignore[type-arg]
+    for _ in range(200):
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        if match := re.search(r"^\s+Careers leader\s.*?(\S+@\S+)$", line):
+            return match.group(1)
+        if "data folder:" in line:
+            break
+    raise AssertionError("the banner names no demo careers leader")
+
+
+def _signed_in(url: str, email: str, password: str) -> urllib.request.OpenerDirector:
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = browser.open(f"{url}directory/sign-in").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
+    browser.open(f"{url}directory/sign-in", data=body.encode())
+    return browser
 
 
 def _get_json_when(url: str, ready, timeout: float = 20):  # type: ignore[no-untyped-def]

@@ -44,8 +44,13 @@ def up(platform: Platform, host: str, port: int, demo: bool) -> None:
             click.echo(f"  {line}")
         click.echo(f"  data folder: {platform.settings('platform').data_dir}\n")
 
+    # Pages link, and services fetch directory's signing keys, at the public URL: unless
+    # one is given, it is where this process listens.
+    env = dict(os.environ if platform.env is None else platform.env)
+    env.setdefault("WAYMARK_PUBLIC_URL", url.rstrip("/").replace("://0.0.0.0:", "://127.0.0.1:"))
+
     def load():  # type: ignore[no-untyped-def]
-        running = EmbeddedPlatform(Platform(platform.definitions, platform.data_dir, platform.env))
+        running = EmbeddedPlatform(Platform(platform.definitions, platform.data_dir, env))
         running.start_background()
         return running.wsgi_app()
 
