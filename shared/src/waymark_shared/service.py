@@ -104,6 +104,14 @@ def bootstrap(definition: ServiceDefinition, settings: Settings | None = None) -
     return ServiceRuntime(definition, settings, engine, EventStore(engine, definition.registry))
 
 
+def definition_of(name: str) -> ServiceDefinition:
+    """One installed service, loading no other (a consumer's tests need only the
+    producer's contracts)."""
+    for entry in entry_points(group=ENTRY_POINT_GROUP, name=name):
+        return entry.load()  # type: ignore[no-any-return]
+    raise LookupError(f"no service called {name!r} is installed")
+
+
 def discover() -> dict[str, ServiceDefinition]:
     """Every installed service, by name, in a stable order."""
     found = {}

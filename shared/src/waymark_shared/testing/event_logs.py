@@ -3,7 +3,8 @@ for a consumer's tests.
 
 A consumer's tests never import the producer: they build its events here and check
 them against the contracts the producer publishes (its event registry, found as the
-platform finds it, through :func:`waymark_shared.service.discover`).
+platform finds it, through its ``waymark.services`` entry point; no other service is
+loaded, so one being changed beside it cannot break a consumer's tests).
 
 Use in a ``conftest.py``::
 
@@ -31,7 +32,7 @@ from waymark_shared.messaging.subscriptions import (
     Delivery,
     SubscriptionRunner,
 )
-from waymark_shared.service import ServiceDefinition, ServiceRuntime, bootstrap, discover
+from waymark_shared.service import ServiceDefinition, ServiceRuntime, bootstrap, definition_of
 
 # Event times: one second apart from here, in the order they are appended.
 EPOCH = datetime(2026, 12, 1, 10, 0, 0, tzinfo=UTC)
@@ -44,7 +45,7 @@ class ProducerLog:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.contracts = discover()[source].registry
+        self.contracts = definition_of(source).registry
         self.events: list[RecordedEvent] = []
         self._versions: dict[str, int] = {}
 
