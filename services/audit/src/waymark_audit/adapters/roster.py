@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import Connection, delete, func, select
 
 from waymark_audit.adapters.tables import roster_learners
+from waymark_shared.db.stream_rows import apply_in_batch
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import ServiceRuntime, Subscription
 
@@ -30,8 +31,6 @@ UPDATED = qualified_type("directory", "LearnerUpdated")
 LEFT = qualified_type("directory", "LearnerLeft")
 ERASED = qualified_type("directory", "LearnerPersonalDataErased")
 
-_CHUNK = 500  # learner ids per IN (...) query
-_COLUMNS = ("institution_id", "year_group", "on_roll", "stream_version")
 
 
 class UnknownLearner(LookupError):
@@ -48,30 +47,11 @@ class UnknownLearner(LookupError):
 def on_learner_events(events: Sequence[RecordedEvent], conn: Connection) -> None:
     """Bring the rows of the learners in ``events`` (a run of directory's learner events,
     in log order) up to date."""
-    ids = {str(event.data["learner_id"]) for event in events}
-    known = _rows(conn, ids)
-    changed: dict[str, dict[str, Any]] = {}
-    for event in events:
-        learner_id = str(event.data["learner_id"])
-        row = changed.get(learner_id) or known.get(learner_id)
-        if row is not None and row["stream_version"] >= event.stream_version:
-            continue  # applied already
-        after = _applied(row, event)
-        if after is not None:
-            changed[learner_id] = after
-    new = [{"learner_id": lid, **row} for lid, row in changed.items() if lid not in known]
-    if new:
-        conn.execute(roster_learners.insert(), new)
-    later = [
-        {"key": lid, **{f"new_{c}": row[c] for c in _COLUMNS}} for lid, row in changed.items() if lid in known
-    ]
-    if later:
-        conn.execute(
-            update(roster_learners)
-            .where(roster_learners.c.learner_id == bindparam("key"))
-            .values({c: bindparam(f"new_{c}") for c in _COLUMNS}),
-            later,
-        )
+    apply_in_batch(conn, roster_learners, "learner_id", events, _learner_id, _applied)
+
+
+def _learner_id(event: RecordedEvent) -> str:
+    return str(event.data["learner_id"])
 
 
 def _applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any] | None:
@@ -92,18 +72,6 @@ def _applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any]
         "on_roll": on_roll,
         "stream_version": event.stream_version,
     }
-
-
-def _rows(conn: Connection, ids: set[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start : start + _CHUNK]
-        query = select(roster_learners).where(roster_learners.c.learner_id.in_(chunk))
-        for row in conn.execute(query):
-            values = dict(row._mapping)
-            found[values.pop("learner_id")] = values
-    return found
 
 
 def reset(conn: Connection) -> None:

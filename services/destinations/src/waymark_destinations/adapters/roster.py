@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, delete
 
 from waymark_destinations.adapters.tables import destination_details, learners
+from waymark_shared.db.stream_rows import apply_in_batch
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import Subscription
 
@@ -29,9 +30,6 @@ UPDATED = qualified_type("directory", "LearnerUpdated")
 LEFT = qualified_type("directory", "LearnerLeft")
 ERASED = qualified_type("directory", "LearnerPersonalDataErased")
 
-_CHUNK = 500
-_COLUMNS = ("institution_id", "year_group", "cohort", "form_group", "on_roll", "leaving_date", "stream_version")
-
 
 class UnknownLearner(LookupError):
     def __init__(self, event: RecordedEvent):
@@ -39,40 +37,27 @@ class UnknownLearner(LookupError):
 
 
 def on_learner_events(events: Sequence[RecordedEvent], conn: Connection) -> None:
-    ids = {str(event.data["learner_id"]) for event in events}
-    known = _rows(conn, ids)
-    changed: dict[str, dict[str, Any]] = {}
     erased: set[str] = set()
-    for event in events:
-        learner_id = str(event.data["learner_id"])
-        row = changed.get(learner_id) or known.get(learner_id)
-        if row is not None and row["stream_version"] >= event.stream_version:
-            continue
-        if event.type == ERASED:
-            erased.add(learner_id)
-            if row is not None:
-                changed[learner_id] = {**row, "stream_version": event.stream_version}
-            continue
-        changed[learner_id] = _applied(row, event)
+
+    def applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any] | None:
+        if event.type == ERASED:  # called only for events not applied before
+            erased.add(_learner_id(event))
+        return _applied(row, event)
+
+    apply_in_batch(conn, learners, "learner_id", events, _learner_id, applied)
     if erased:
         conn.execute(delete(destination_details).where(destination_details.c.learner_id.in_(sorted(erased))))
-    new = [{"learner_id": lid, **row} for lid, row in changed.items() if lid not in known]
-    if new:
-        conn.execute(learners.insert(), new)
-    later = [
-        {"key": lid, **{f"new_{c}": row[c] for c in _COLUMNS}} for lid, row in changed.items() if lid in known
-    ]
-    if later:
-        conn.execute(
-            update(learners)
-            .where(learners.c.learner_id == bindparam("key"))
-            .values({c: bindparam(f"new_{c}") for c in _COLUMNS}),
-            later,
-        )
 
 
-def _applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any]:
+def _learner_id(event: RecordedEvent) -> str:
+    return str(event.data["learner_id"])
+
+
+def _applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any] | None:
     data = event.data
+    if event.type == ERASED:
+        # Nothing personal is kept on the row; it keeps its place in the stream.
+        return None if row is None else {**row, "stream_version": event.stream_version}
     if event.type == ENROLLED:
         base: dict[str, Any] = {"on_roll": True, "leaving_date": None}
     elif row is None:
@@ -92,17 +77,6 @@ def _applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any]
         "institution_id": str(data["institution_id"]),
         "stream_version": event.stream_version,
     }
-
-
-def _rows(conn: Connection, ids: set[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _CHUNK):
-        query = select(learners).where(learners.c.learner_id.in_(ordered[start : start + _CHUNK]))
-        for row in conn.execute(query):
-            values = dict(row._mapping)
-            found[values.pop("learner_id")] = values
-    return found
 
 
 def reset(conn: Connection) -> None:

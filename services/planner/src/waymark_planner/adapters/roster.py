@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, delete, select
 
 from waymark_planner.adapters.tables import roster_learners
+from waymark_shared.db.stream_rows import apply_in_batch, rows_by_key
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import Subscription
 
@@ -28,16 +29,6 @@ UPDATED = qualified_type("directory", "LearnerUpdated")
 LEFT = qualified_type("directory", "LearnerLeft")
 ERASED = qualified_type("directory", "LearnerPersonalDataErased")
 
-CHUNK = 500  # learner ids per IN (...) query
-_COLUMNS = (
-    "institution_id",
-    "year_group",
-    "form_group",
-    "cohort",
-    "on_roll",
-    "leaving_date",
-    "stream_version",
-)
 _ATTRIBUTES = ("year_group", "form_group", "cohort")
 
 
@@ -54,29 +45,11 @@ class UnknownLearner(LookupError):
 def on_learner_events(events: Sequence[RecordedEvent], conn: Connection) -> None:
     """Bring the rows of the learners in ``events`` (directory's learner events, in log
     order) up to date."""
-    known = learners(conn, {str(event.data["learner_id"]) for event in events})
-    changed: dict[str, dict[str, Any]] = {}
-    for event in events:
-        learner_id = str(event.data["learner_id"])
-        row = changed.get(learner_id) or known.get(learner_id)
-        if row is not None and row["stream_version"] >= event.stream_version:
-            continue  # applied already
-        after = _applied(row, event)
-        if after is not None:
-            changed[learner_id] = after
-    new = [{"learner_id": lid, **row} for lid, row in changed.items() if lid not in known]
-    if new:
-        conn.execute(roster_learners.insert(), new)
-    later = [
-        {"key": lid, **{f"new_{c}": row[c] for c in _COLUMNS}} for lid, row in changed.items() if lid in known
-    ]
-    if later:
-        conn.execute(
-            update(roster_learners)
-            .where(roster_learners.c.learner_id == bindparam("key"))
-            .values({c: bindparam(f"new_{c}") for c in _COLUMNS}),
-            later,
-        )
+    apply_in_batch(conn, roster_learners, "learner_id", events, _learner_id, _applied)
+
+
+def _learner_id(event: RecordedEvent) -> str:
+    return str(event.data["learner_id"])
 
 
 def _applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any] | None:
@@ -104,14 +77,7 @@ def _applied(row: dict[str, Any] | None, event: RecordedEvent) -> dict[str, Any]
 
 def learners(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The roster's rows of ``ids`` (those it has), by learner id: a few ``IN`` queries."""
-    found: dict[str, dict[str, Any]] = {}
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
-        for row in conn.execute(select(roster_learners).where(roster_learners.c.learner_id.in_(chunk))):
-            values = dict(row._mapping)
-            found[values.pop("learner_id")] = values
-    return found
+    return rows_by_key(conn, roster_learners, "learner_id", ids)
 
 
 def on_roll_on(row: Mapping[str, Any], day: str) -> bool:
