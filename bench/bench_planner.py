@@ -20,6 +20,9 @@ Figures, each after a warm-up:
   request a new planned activity, one at a time on one keep-alive connection
   (``--planner-logs``, default 200; quick 30). Target: p95 below 150 ms. The handler
   alone (``log_activity``) is timed in-process too.
+* **downloads**: ``GET /api/plans/<id>/export.docx`` and ``.xlsx`` of the 500-activity
+  plan: the first one a worker serves (python-docx, openpyxl and matplotlib imported
+  then), and the median of five more. Target: under 2 s each.
 * **plan page**: ``GET /plans/<id>`` (the HTML page: by term and by benchmark, counts)
   of the 500-activity plan, one at a time (``--planner-requests``, default 300; quick
   50), then from ``--planner-clients`` (4) connections at once for
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import tempfile
 import time
 import uuid
@@ -60,6 +64,7 @@ from waymark_shared.testing.event_logs import ProducerLog
 BENCHMARK = "planner"
 TARGET_LOG_P95_MS = 150.0
 TARGET_PAGE_P95_MS = 100.0
+TARGET_EXPORT_MS = 2000.0
 YEAR = "2026/27"
 TODAY = date(2026, 12, 1)
 PARTICIPANTS = 300
@@ -93,6 +98,7 @@ def run(args: argparse.Namespace) -> list[Figure]:
             pending = school.planned_activities(logs + 20)
             env = {"WAYMARK_PLANNER_DATABASE_URL": url}
             with jwks(key) as jwks_url, gunicorn("planner", {**env, "WAYMARK_JWKS_URL": jwks_url}) as server:
+                figures += download_figures(backend, server.port, school, plan_id, made)
                 figures += log_figures(backend, server.port, school, pending, logs)
                 for label, call in (
                     ("plan page", get(f"/plans/{plan_id}", school.cookie())),
@@ -276,6 +282,29 @@ def log_figures(backend: str, port: int, school: School, pending: list[str], cou
         return [_not_measured(backend, "log 300 learners (HTTP) p95", failed, TARGET_LOG_P95_MS)]
     load = drive_once_each(port, [call(a) for a in timed])
     return _latency(backend, "log 300 learners (HTTP)", load, TARGET_LOG_P95_MS, "POST .../delivery, one at a time")
+
+
+def download_figures(backend: str, port: int, school: School, plan_id: str, made: str) -> list[Figure]:
+    """The plan as Word and Excel through the API, end to end (the view, the file, the
+    response): the first download a fresh worker serves (its imports included), then the
+    median of five more."""
+    figures = []
+    for extension in ("docx", "xlsx"):
+        call = get(f"/api/plans/{plan_id}/export.{extension}", school.bearer())
+        first = drive_once_each(port, [call])
+        again = drive_once_each(port, [call] * 5)
+        if first.errors or again.errors:
+            figures.append(_not_measured(backend, f"plan .{extension} download", (first.errors or again.errors)[0], 2000))
+            continue
+        for label, value in (("first", first.timings[0]), ("again, median", statistics.median(again.timings))):
+            figures.append(
+                Figure(
+                    BENCHMARK, backend, f"plan .{extension} download, {label}", value, "ms",
+                    note=made if label == "first" else "GET /api/plans/<id>/export, whole response",
+                    ratio=TARGET_EXPORT_MS / value, baseline=f"{TARGET_EXPORT_MS:g} ms", target=1.0,
+                )
+            )  # fmt: skip
+    return figures
 
 
 def read_figures(  # noqa: PLR0913
