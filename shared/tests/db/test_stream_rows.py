@@ -56,7 +56,7 @@ def _painted(row, event):  # type: ignore[no-untyped-def]
 
 def _apply(engine, events):  # type: ignore[no-untyped-def]
     with engine.begin() as conn:
-        return apply_in_batch(conn, things, "thing_id", events, lambda e: e.data["thing_id"], _painted)
+        return apply_in_batch(conn, things, "thing_id", events, key_of=lambda e: e.data["thing_id"], applied=_painted)
 
 
 def _table(engine) -> dict[str, tuple[str, int]]:  # type: ignore[no-untyped-def]

@@ -43,6 +43,7 @@ def apply_in_batch(
     table: Table,
     key: str,
     events: Sequence[RecordedEvent],
+    *,
     key_of: Callable[[RecordedEvent], str],
     applied: Applier,
 ) -> dict[str, Row]:

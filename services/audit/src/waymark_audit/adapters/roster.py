@@ -47,7 +47,7 @@ class UnknownLearner(LookupError):
 def on_learner_events(events: Sequence[RecordedEvent], conn: Connection) -> None:
     """Bring the rows of the learners in ``events`` (a run of directory's learner events,
     in log order) up to date."""
-    apply_in_batch(conn, roster_learners, "learner_id", events, _learner_id, _applied)
+    apply_in_batch(conn, roster_learners, "learner_id", events, key_of=_learner_id, applied=_applied)
 
 
 def _learner_id(event: RecordedEvent) -> str:

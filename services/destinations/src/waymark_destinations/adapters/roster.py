@@ -44,7 +44,7 @@ def on_learner_events(events: Sequence[RecordedEvent], conn: Connection) -> None
             erased.add(_learner_id(event))
         return _applied(row, event)
 
-    apply_in_batch(conn, learners, "learner_id", events, _learner_id, applied)
+    apply_in_batch(conn, learners, "learner_id", events, key_of=_learner_id, applied=applied)
     if erased:
         conn.execute(delete(destination_details).where(destination_details.c.learner_id.in_(sorted(erased))))
 
