@@ -36,6 +36,7 @@ class CountedV1(Schema):
 def producer_registry() -> EventRegistry:
     registry = EventRegistry("producer")
     registry.register("Counted", 1, CountedV1)
+    registry.register("Noted", 1, CountedV1)  # no subscriber here handles it
     return registry
 
 

@@ -168,6 +168,29 @@ def test_batch_handlers_get_runs_of_events_and_poison_is_still_isolated(
     assert [p.event.data["label"] for p in runner.parked.list()] == ["bad"]
 
 
+def test_events_no_handler_takes_do_not_break_a_batch_handlers_run(producer, consumer_engine, handlers, counted):
+    from waymark_shared.events.envelope import qualified_type
+    from waymark_shared.events import NewEvent
+    from waymark_shared.service import Subscription
+
+    runs = []
+
+    def on_counted_batch(events, conn):  # type: ignore[no-untyped-def]
+        runs.append([event.data["label"] for event in events])
+        for event in events:
+            handlers.on_counted(event, conn)
+
+    batched = Subscription("tally", batch_handlers={qualified_type("producer", "Counted"): on_counted_batch})
+    for number in range(3):  # like audit's log: AuditStarted, AuditCompleted, AuditStarted, ...
+        noted = NewEvent("Noted", "inst-a", {"label": f"noted {number}"})
+        producer.append(f"s-{number}", 0, [noted, counted("inst-a", f"n{number}")])
+
+    result = _deliver(SubscriptionRunner(batched, consumer_engine), producer)
+
+    assert runs == [["n0", "n1", "n2"]]
+    assert (result.applied, result.parked) == (6, 0)
+
+
 def test_the_consumers_log_lines_carry_the_events_correlation_id(
     producer, consumer_engine, subscription, counted
 ):

@@ -201,9 +201,12 @@ class SubscriptionRunner:
 
     def _handle_all(self, events: Sequence[RecordedEvent], conn: Connection) -> None:
         """Per-event handlers one by one; a batch handler gets each run of consecutive
-        events it handles at once, of whichever of its types, in log order."""
+        events it handles at once, of whichever of its types, in log order. Events no
+        handler takes do not break a run (audit's log alternates ``AuditStarted`` with
+        the ``AuditCompleted`` a subscriber wants)."""
         batch_handlers = self.subscription.batch_handlers
-        for batch_handler, group in groupby(events, key=lambda event: batch_handlers.get(event.type)):
+        handled = [e for e in events if e.type in batch_handlers or e.type in self.subscription.handlers]
+        for batch_handler, group in groupby(handled, key=lambda event: batch_handlers.get(event.type)):
             run = list(group)
             if batch_handler is None:
                 for event in run:
