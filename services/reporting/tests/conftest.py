@@ -1,22 +1,31 @@
 """Fixtures for reporting's own tests: a migrated reporting on SQLite and on PostgreSQL,
-its subscription's runner, and directory's institution events as they are delivered.
+its subscriptions' runners, and the producers' events as they are delivered.
 
-Reporting never imports directory: the events come from ``tests/support/directory_events.py``,
-checked against the contracts directory publishes."""
+Reporting never imports another service: the events come from ``tests/support``
+(``directory_events``, ``audit_events``, ``planner_events``, ``destinations_events``),
+checked against the contracts each producer publishes."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from directory_events import directory_log  # noqa: F401  (the fixture)
+
+# Test helpers beside this file (reporting_world, ...) import as top-level modules.
+sys.path.append(str(Path(__file__).parent))
+from audit_events import audit_log  # noqa: F401  (the fixture)
+from destinations_events import destinations_log  # noqa: F401
+from directory_events import directory_log  # noqa: F401
+from planner_events import planner_log  # noqa: F401
 
 from waymark_reporting.readmodels.institutions import SUBSCRIPTION
-from waymark_reporting.service import DEFINITION
+from waymark_reporting.service import DEFINITION, SUBSCRIPTIONS
+from waymark_shared.auth.tokens import JwksKeySource, SigningKey
 from waymark_shared.messaging.subscriptions import SubscriptionRunner
 from waymark_shared.service import ServiceRuntime
-from waymark_shared.testing.event_logs import migrated_runtime
+from waymark_shared.testing.event_logs import ProducerLog, migrated_runtime
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -36,3 +45,45 @@ def runtime(database_url: str, tmp_path: Path) -> Iterator[ServiceRuntime]:
 @pytest.fixture
 def runner(runtime: ServiceRuntime) -> SubscriptionRunner:
     return SubscriptionRunner(SUBSCRIPTION, runtime.engine)
+
+
+@pytest.fixture
+def runners(runtime: ServiceRuntime) -> dict[str, SubscriptionRunner]:
+    """Every reporting subscription's runner, by source service."""
+    return {
+        subscription.sources[0]: SubscriptionRunner(subscription, runtime.engine)
+        for subscription in SUBSCRIPTIONS
+    }
+
+
+class Deliverer:
+    """Delivers producers' logs to the reporting subscription that reads each."""
+
+    def __init__(self, runners: dict[str, SubscriptionRunner]):
+        self.runners = runners
+
+    def __call__(self, *logs: ProducerLog) -> None:
+        for log in logs:
+            result = log.deliver(self.runners[log.source])
+            assert result.parked == 0, self.runners[log.source].parked.list()[0].error
+
+    def reset_all(self) -> None:
+        for runner in self.runners.values():
+            runner.reset()
+
+
+@pytest.fixture
+def deliver(runners: dict[str, SubscriptionRunner]) -> Deliverer:
+    return Deliverer(runners)
+
+
+@pytest.fixture
+def key() -> SigningKey:
+    return SigningKey.generate()
+
+
+@pytest.fixture
+def app(runtime: ServiceRuntime, key: SigningKey):  # type: ignore[no-untyped-def]
+    """Reporting's app, verifying ``key``'s tokens."""
+    runtime.extras["token_keys"] = JwksKeySource(lambda: {"keys": [key.public_jwk()]})
+    return DEFINITION.create_app(runtime)

@@ -1,4 +1,5 @@
-"""Institutions as reporting knows them, from directory's events.
+"""Institutions (and, through :mod:`.learners`, learners) as reporting knows them, from
+directory's events: the ``reporting`` subscription.
 
 Each row records the version of the institution's stream it was last brought to, and
 a handler changes a row only with a later event of that stream: an event delivered or
@@ -14,7 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from waymark_reporting.adapters.tables import CLOSED, OPEN, READ_MODEL_TABLES, institutions
+from waymark_reporting.adapters.tables import CLOSED, DIRECTORY_TABLES, OPEN, institutions
+from waymark_reporting.readmodels.common import forget_applied, note_applied
+from waymark_reporting.readmodels.learners import LEARNER_EVENTS, on_learner_events
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import Subscription
 
@@ -99,18 +102,37 @@ def on_institution_closed(event: RecordedEvent, conn: Connection) -> None:
         raise UnknownInstitution(event)
 
 
+NAME = "reporting"
+
+
+def _noted(handler):  # type: ignore[no-untyped-def]
+    """``handler``, then the event noted as the last applied from directory."""
+
+    def apply(event: RecordedEvent, conn: Connection) -> None:
+        handler(event, conn)
+        note_applied(conn, NAME, [event])
+
+    return apply
+
+
+def _learner_batch(events, conn: Connection) -> None:  # type: ignore[no-untyped-def]
+    on_learner_events(events, conn, NAME)
+
+
 def reset(conn: Connection) -> None:
-    for table in READ_MODEL_TABLES:
+    for table in DIRECTORY_TABLES:
         conn.execute(delete(table))
+    forget_applied(conn, NAME)
 
 
 SUBSCRIPTION = Subscription(
-    name="reporting",
+    name=NAME,
     handlers={
-        qualified_type("directory", "InstitutionRegistered"): on_institution_registered,
-        qualified_type("directory", "InstitutionUpdated"): on_institution_updated,
-        qualified_type("directory", "InstitutionClosed"): on_institution_closed,
+        qualified_type("directory", "InstitutionRegistered"): _noted(on_institution_registered),
+        qualified_type("directory", "InstitutionUpdated"): _noted(on_institution_updated),
+        qualified_type("directory", "InstitutionClosed"): _noted(on_institution_closed),
     },
+    batch_handlers=dict.fromkeys(LEARNER_EVENTS, _learner_batch),
     reset=reset,
-    description="Reporting's read models, projected from every service's events.",
+    description="Reporting's institutions and learners (pseudonymous), from directory's events.",
 )
