@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, tuple_, update
+from sqlalchemy import Connection, delete, select, update
 
 from waymark_reporting.adapters.tables import (
     PLANNER_TABLES,
@@ -144,18 +144,20 @@ class _Batch:
         t = participation.c
         if self.replaced_participation:
             conn.execute(delete(participation).where(t.activity_id.in_(sorted(self.replaced_participation))))
-        removed = sorted((lid, a) for a, lids in self.removed.items() for lid in lids)
-        for start in range(0, len(removed), 400):
-            pairs = tuple_(t.learner_id, t.activity_id).in_(removed[start : start + 400])
-            conn.execute(delete(participation).where(pairs))
+        # An activity at a time, not a row-value IN (which SQLite answers with a table scan).
+        for activity_id, lids in sorted(self.removed.items()):
+            removed = sorted(lids)
+            for start in range(0, len(removed), 400):
+                chunk = removed[start : start + 400]
+                conn.execute(delete(participation).where(t.activity_id == activity_id, t.learner_id.in_(chunk)))
         added = {(lid, a) for a, lids in self.added.items() for lid in lids}
         # Only learners added by a correction of an activity logged before this batch
         # may have a row already (planner adds only those not taking part, but a retried
         # event must not fail on its own rows): look those up.
         maybe_there = sorted(pair for pair in added if pair[1] not in self.logged_here)
-        for start in range(0, len(maybe_there), 400):
-            chunk = maybe_there[start : start + 400]
-            query = select(t.learner_id, t.activity_id).where(tuple_(t.learner_id, t.activity_id).in_(chunk))
+        learners = sorted({learner_id for learner_id, _ in maybe_there})
+        for start in range(0, len(learners), 400):
+            query = select(t.learner_id, t.activity_id).where(t.learner_id.in_(learners[start : start + 400]))
             added.difference_update((row.learner_id, row.activity_id) for row in conn.execute(query))
         rows = []
         for learner_id, activity_id in sorted(added):

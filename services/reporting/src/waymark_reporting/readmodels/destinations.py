@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from waymark_reporting.adapters.tables import DESTINATIONS_TABLES, destinations
 from waymark_reporting.readmodels.common import forget_applied, note_applied
@@ -47,13 +47,15 @@ def _known(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str]
     t = destinations.c
     found = {}
     ordered = sorted(keys)
-    for start in range(0, len(ordered), 400):
-        query = select(destinations).where(
-            tuple_(t.learner_id, t.leaving_point).in_(ordered[start : start + 400])
-        )
+    # By learner, then the pair in Python: SQLite scans the whole table for a row-value IN.
+    learners = sorted({learner for learner, _ in ordered})
+    for start in range(0, len(learners), 400):
+        query = select(destinations).where(t.learner_id.in_(learners[start : start + 400]))
         for row in conn.execute(query):
             values = dict(row._mapping)
-            found[(values["learner_id"], values["leaving_point"])] = values
+            key = (values["learner_id"], values["leaving_point"])
+            if key in keys:
+                found[key] = values
     return found
 
 

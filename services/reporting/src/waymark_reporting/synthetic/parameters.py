@@ -1,0 +1,55 @@
+"""What a synthetic national dataset is made of, and the academic calendar it uses.
+
+The defaults are the national run: 5,000 institutions (about the 4,863 that report
+Compass) over three academic years. Learners are scaled down: ``learners_per_year_group``
+is a mainstream school's year group (nationally about 200; 5 here makes a national
+dataset of about 900,000 events, some 1/40 of one real national year). ``sized()``
+chooses the institutions for a number of events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Parameters:
+    institutions: int = 5_000
+    years: int = 3
+    first_year: int = 2023  # the first academic year starts 1 September of this year
+    learners_per_year_group: int = 5
+    activities_per_year: int = 8  # per institution and academic year, on average
+    evaluations_per_year: int = 2  # autumn and summer Compass-style self-evaluations
+    destination_share: float = 1.0  # the share of leavers whose destinations are tracked
+    seed: int = 7
+    # Every n-th event of each source is checked against its producer's contracts
+    # (1: every event; 0: none).
+    validate_every: int = 1000
+
+    def with_(self, **changes: object) -> Parameters:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def academic_years(self) -> list[int]:
+        return [self.first_year + offset for offset in range(self.years)]
+
+
+def academic_year(start: int) -> str:
+    """2025 -> "2025/26"."""
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def year_group_in(cohort_start: int, year_start: int) -> int:
+    """The year group, in the academic year starting ``year_start``, of the cohort in
+    Year 11 in the year starting ``cohort_start``."""
+    return 11 - (cohort_start - year_start)
+
+
+def cohort_start_of(year_group: int, year_start: int) -> int:
+    return year_start + 11 - year_group
+
+
+def day(year_start: int, month: int, day_of_month: int) -> date:
+    """A day of the academic year starting 1 September ``year_start``."""
+    return date(year_start if month >= 9 else year_start + 1, month, day_of_month)
