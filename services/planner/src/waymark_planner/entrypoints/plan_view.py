@@ -74,9 +74,10 @@ def term_of(activity: dict[str, Any], year: AcademicYear) -> str | None:
 
 def by_term(plan: dict[str, Any]) -> list[dict[str, Any]]:
     year = AcademicYear(plan["academic_year"])
+    terms = [(term_of(a, year), a) for a in plan["activities"]]
     sections = []
     for term, label, first, last in year.terms:
-        mine = sorted((a for a in plan["activities"] if term_of(a, year) == term), key=_order)
+        mine = sorted((a for of, a in terms if of == term), key=_order)
         sections.append(
             {
                 "id": f"term-{term}",
