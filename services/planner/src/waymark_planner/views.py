@@ -89,15 +89,16 @@ def plan_for(runtime: ServiceRuntime, institution_id: str, academic_year: str) -
         return None if plan_id is None else _plan_detail(conn, plan_id)
 
 
-def plan_detail(runtime: ServiceRuntime, plan_id: str) -> dict[str, Any] | None:
+def plan_detail(runtime: ServiceRuntime, plan_id: str, *, summary: bool = False) -> dict[str, Any] | None:
     """The plan: its year, origin and version, institution, objectives, suggestions
     (offered first), activities (by date or term), the same grouped by term and by
-    benchmark, and counts. None if there is no such plan."""
+    benchmark, and counts. None if there is no such plan. With ``summary``, each
+    activity has only what the plan page lists (``SUMMARY_COLUMNS``)."""
     with runtime.engine.connect() as conn:
-        return _plan_detail(conn, plan_id)
+        return _plan_detail(conn, plan_id, summary=summary)
 
 
-def _plan_detail(conn: Connection, plan_id: str) -> dict[str, Any] | None:
+def _plan_detail(conn: Connection, plan_id: str, *, summary: bool = False) -> dict[str, Any] | None:
     row = conn.execute(
         select(plans, institutions.c.name.label("institution_name"))
         .outerjoin(institutions, institutions.c.institution_id == plans.c.institution_id)
@@ -110,7 +111,7 @@ def _plan_detail(conn: Connection, plan_id: str) -> dict[str, Any] | None:
     plan["starts"], plan["ends"] = year.starts, year.ends
     plan["objectives"] = _objectives(conn, plan_id)
     plan["suggestions"] = _suggestions(conn, plan_id)
-    listed = _activities(conn, plan_id)
+    listed = _activity_summaries(conn, plan_id) if summary else _activities(conn, plan_id)
     plan["activities"] = listed
     plan["by_term"] = [
         {
@@ -182,6 +183,22 @@ def _activities(conn: Connection, plan_id: str) -> list[dict[str, Any]]:
         .where(activities.c.plan_id == plan_id)
     )
     found = [_labelled(dict(r._mapping)) for r in rows]
+    found.sort(key=_activity_order)
+    return found
+
+
+# What the plan page lists of each activity: the rest (descriptions, checklists,
+# subjects, providers) is a page's worth of reading and decoding for 500 activities.
+SUMMARY_COLUMNS = (
+    "activity_id", "title", "activity_type", "benchmarks", "year_groups", "date", "term",
+    "status", "delivered_on", "participant_count",
+)  # fmt: skip
+
+
+def _activity_summaries(conn: Connection, plan_id: str) -> list[dict[str, Any]]:
+    columns = [activities.c[name] for name in SUMMARY_COLUMNS]
+    rows = conn.execute(select(*columns).where(activities.c.plan_id == plan_id))
+    found = [dict(r._mapping) for r in rows]
     found.sort(key=_activity_order)
     return found
 

@@ -86,11 +86,15 @@ def _owner(table: Table, key: str, value: str) -> dict[str, Any] | None:
 
 
 def checked_plan(
-    principal: Principal, plan_id: str, allowed: Policy, *, detail: bool = True
+    principal: Principal, plan_id: str, allowed: Policy, *, detail: bool = True, summary: bool = False
 ) -> tuple[dict, dict]:
-    """The plan (``views.plan_detail``, or only its id and institution without
-    ``detail``) and its institution, if ``principal`` may do this."""
-    plan = views.plan_detail(current_runtime(), plan_id) if detail else _owner(plans, "plan_id", plan_id)
+    """The plan (``views.plan_detail``, with activities in ``summary`` if asked, or only
+    its id and institution without ``detail``) and its institution, if ``principal`` may
+    do this."""
+    if detail:
+        plan = views.plan_detail(current_runtime(), plan_id, summary=summary)
+    else:
+        plan = _owner(plans, "plan_id", plan_id)
     if plan is None:
         raise _not_found("plan")
     return plan, _checked(principal, plan["institution_id"], allowed, "plan")

@@ -98,7 +98,7 @@ def institution(institution_id):  # type: ignore[no-untyped-def]
 
 
 def _created_message(origin: str, plan_id: str) -> str:
-    plan = views.plan_detail(current_runtime(), plan_id) or {}
+    plan = views.plan_detail(current_runtime(), plan_id, summary=True) or {}
     if origin == vocabulary.EVALUATION:
         offered = sum(1 for s in plan.get("suggestions", []) if s["status"] == vocabulary.OFFERED)
         return (
@@ -121,7 +121,7 @@ def _as_planned_and_delivered(plan: dict[str, Any]) -> dict[str, Any]:
 @planner_pages.route("/plans/<uuid:plan_id>")
 def plan(plan_id):  # type: ignore[no-untyped-def]
     principal = require_principal()
-    found, institution = access.checked_plan(principal, str(plan_id), permissions.can_read_plan)
+    found, institution = access.checked_plan(principal, str(plan_id), permissions.can_read_plan, summary=True)
     offered = [s for s in found["suggestions"] if s["status"] == vocabulary.OFFERED]
     view = request.args.get("view", "term")
     if view not in plan_view.VIEWS:
