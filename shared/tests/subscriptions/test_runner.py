@@ -169,8 +169,8 @@ def test_batch_handlers_get_runs_of_events_and_poison_is_still_isolated(
 
 
 def test_events_no_handler_takes_do_not_break_a_batch_handlers_run(producer, consumer_engine, handlers, counted):
-    from waymark_shared.events.envelope import qualified_type
     from waymark_shared.events import NewEvent
+    from waymark_shared.events.envelope import qualified_type
     from waymark_shared.service import Subscription
 
     runs = []
