@@ -19,6 +19,7 @@ from planner_world import World as Events
 
 from waymark_planner.domain.academic_year import AcademicYear
 from waymark_planner.service_layer import activities, participation, plans
+from waymark_planner.service_layer import suggestions as answers
 from waymark_shared.auth import (
     ADMIN,
     API_CLIENT,
@@ -107,7 +108,7 @@ def tenant(events: Events, runtime: Any, number: int, year: AcademicYear) -> Ten
         objectives=["Every learner meets an employer"],
     )
     offered = plans_offered(runtime, found.plan_id)
-    found.activity_id = plans.accept_suggestion(runtime, found.plan_id, offered[0], None)
+    found.activity_id = answers.accept_suggestion(runtime, found.plan_id, offered[0], None)
     found.suggestion_id = offered[1]
     found.delivered_id = activities.plan_activity(
         runtime,

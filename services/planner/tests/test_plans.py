@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from waymark_planner import views
 from waymark_planner.service_layer import activities, plans
+from waymark_planner.service_layer import suggestions as answers
 from waymark_planner.service_layer.errors import ConcurrencyError, InvalidInput, NotFound, PlanExists
 from waymark_shared.service import ServiceRuntime
 
@@ -163,13 +164,13 @@ def test_an_accepted_suggestion_becomes_a_planned_activity_with_the_edits(runtim
     plan_id = plans.create_plan(runtime, school, "2026/27", origin="evaluation", objectives=[], now=NOW)
     first, second = views.plan_detail(runtime, plan_id)["suggestions"]
 
-    activity_id = plans.accept_suggestion(
+    activity_id = answers.accept_suggestion(
         runtime,
         plan_id,
         first["suggestion_id"],
         {"title": "Year 9 employer speed networking", "date": "2027-02-10"},
     )
-    plans.dismiss_suggestion(
+    answers.dismiss_suggestion(
         runtime, plan_id, second["suggestion_id"], "We use the local college's open days"
     )
 
@@ -182,7 +183,7 @@ def test_an_accepted_suggestion_becomes_a_planned_activity_with_the_edits(runtim
     statuses = {s["criterion_id"]: s["status"] for s in plan["suggestions"]}
     assert statuses == {"5.1": "accepted", "7.1": "dismissed"}
     with pytest.raises(InvalidInput):
-        plans.accept_suggestion(runtime, plan_id, first["suggestion_id"], None)
+        answers.accept_suggestion(runtime, plan_id, first["suggestion_id"], None)
 
 
 def test_an_accepted_suggestion_with_a_bad_edit_writes_nothing(runtime, world: World):
@@ -192,7 +193,7 @@ def test_an_accepted_suggestion_with_a_bad_edit_writes_nothing(runtime, world: W
     suggestion = views.plan_detail(runtime, plan_id)["suggestions"][0]
     before = _events(runtime)
     with pytest.raises(InvalidInput) as refused:
-        plans.accept_suggestion(runtime, plan_id, suggestion["suggestion_id"], {"date": "2027-09-01"})
+        answers.accept_suggestion(runtime, plan_id, suggestion["suggestion_id"], {"date": "2027-09-01"})
     assert refused.value.errors["date"] == ["Choose a date in 2026/27 (1 September 2026 to 31 August 2027)."]
     assert _events(runtime) == before
     plan = views.plan_detail(runtime, plan_id)

@@ -38,7 +38,8 @@ from waymark_planner.service_layer.activities import cancel_activity, plan_activ
 from waymark_planner.service_layer.errors import InvalidInput
 from waymark_planner.service_layer.evaluation import evaluate_activity
 from waymark_planner.service_layer.participation import log_activity
-from waymark_planner.service_layer.plans import accept_suggestion, create_plan, dismiss_suggestion
+from waymark_planner.service_layer.plans import create_plan
+from waymark_planner.service_layer.suggestions import accept_suggestion, dismiss_suggestion
 from waymark_shared.events.context import message_context
 from waymark_shared.service import ServiceRuntime
 

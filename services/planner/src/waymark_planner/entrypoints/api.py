@@ -24,6 +24,7 @@ from waymark_planner.entrypoints.schemas import (
 )
 from waymark_planner.service_layer import activities as activities_
 from waymark_planner.service_layer import permissions, plans
+from waymark_planner.service_layer import suggestions as answers
 from waymark_shared.web.auth import require_principal
 from waymark_shared.web.openapi import api_route
 from waymark_shared.web.requests import expected_version, load_json
@@ -143,7 +144,7 @@ def accept_suggestion(plan_id, suggestion_id):  # type: ignore[no-untyped-def]
     if body["overrides"]:
         overrides = outcomes.activity_fields(body["overrides"], partial=True, prefix="overrides")
     with outcomes.refusals():
-        activity_id = plans.accept_suggestion(current_runtime(), plan_id, str(suggestion_id), overrides)
+        activity_id = answers.accept_suggestion(current_runtime(), plan_id, str(suggestion_id), overrides)
     location = url_for("activities.show_activity", activity_id=activity_id)
     return activity_answer(activity_id, True, 201, {"Location": location})
 
@@ -162,7 +163,7 @@ def dismiss_suggestion(plan_id, suggestion_id):  # type: ignore[no-untyped-def]
     access.checked_plan(principal, plan_id, permissions.can_edit, detail=False)
     body = load_json(DismissSuggestionRequest) if request.get_data(cache=True) else {"reason": None}
     with outcomes.refusals():
-        plans.dismiss_suggestion(current_runtime(), plan_id, str(suggestion_id), reason=body["reason"])
+        answers.dismiss_suggestion(current_runtime(), plan_id, str(suggestion_id), reason=body["reason"])
     return plan_answer(plan_id)
 
 

@@ -23,7 +23,8 @@ from waymark_planner.entrypoints.forms import (
 )
 from waymark_planner.entrypoints.pages_common import errors_for, page, planner_pages, stale
 from waymark_planner.service_layer import activities as activities_
-from waymark_planner.service_layer import permissions, plans
+from waymark_planner.service_layer import permissions
+from waymark_planner.service_layer import suggestions as answers
 from waymark_planner.service_layer.errors import InvalidInput, NotFound
 from waymark_shared.eventstore.store import ConcurrencyError
 from waymark_shared.web.auth import require_principal
@@ -265,7 +266,7 @@ def accept_with_changes(plan_id, suggestion_id):  # type: ignore[no-untyped-def]
     try:
         if problems:
             raise InvalidInput(problems)
-        activity_id = plans.accept_suggestion(
+        activity_id = answers.accept_suggestion(
             current_runtime(), plan["plan_id"], suggestion["suggestion_id"], values
         )
     except InvalidInput as error:
@@ -290,7 +291,7 @@ def accept_suggestion(plan_id, suggestion_id):  # type: ignore[no-untyped-def]
     plan, _ = access.checked_plan(principal, str(plan_id), permissions.can_edit)
     suggestion = _suggestion(plan, str(suggestion_id))
     try:
-        plans.accept_suggestion(current_runtime(), plan["plan_id"], suggestion["suggestion_id"], None)
+        answers.accept_suggestion(current_runtime(), plan["plan_id"], suggestion["suggestion_id"], None)
     except (InvalidInput, NotFound) as error:
         flash(f"“{suggestion['title']}” could not be accepted: {error}", "important")
     else:
@@ -305,7 +306,7 @@ def dismiss_suggestion(plan_id, suggestion_id):  # type: ignore[no-untyped-def]
     suggestion = _suggestion(plan, str(suggestion_id))
     reason = (request.form.get("reason") or "").strip()[:1000] or None
     try:
-        plans.dismiss_suggestion(
+        answers.dismiss_suggestion(
             current_runtime(), plan["plan_id"], suggestion["suggestion_id"], reason=reason
         )
     except (InvalidInput, NotFound) as error:

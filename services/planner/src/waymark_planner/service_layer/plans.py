@@ -19,7 +19,6 @@ from waymark_planner.adapters.institutions import CLOSED, institution
 from waymark_planner.adapters.suggestion_catalogue import catalogue
 from waymark_planner.adapters.tables import activities, plan_objectives, plans, suggestions
 from waymark_planner.domain.academic_year import AcademicYear, a_year_later
-from waymark_planner.domain.activities import check_activity
 from waymark_planner.domain.suggestions import suggest
 from waymark_planner.domain.vocabulary import CANCELLED, EMPTY, EVALUATION, OFFERED, ORIGINS, PREVIOUS_YEAR
 from waymark_planner.service_layer.activities import add_activity
@@ -31,7 +30,6 @@ from waymark_planner.service_layer.common import (
     plan_context,
     plan_row,
     plan_stream,
-    providers_on,
     refuse,
     reported_at_current_version,
 )
@@ -315,105 +313,6 @@ def _touch(conn: Connection, plan_id: str, version: int, now: datetime | None) -
     conn.execute(
         update(plans).where(plans.c.plan_id == plan_id).values(version=version, updated_at=now_iso(now))
     )
-
-
-def _offered(conn: Connection, plan_id: str, suggestion_id: str) -> dict[str, Any]:
-    row = conn.execute(
-        select(suggestions).where(
-            suggestions.c.plan_id == plan_id, suggestions.c.suggestion_id == str(suggestion_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"Plan {plan_id} has no suggestion {suggestion_id}.")
-    found = dict(row._mapping)
-    if found["status"] != OFFERED:
-        raise InvalidInput({"suggestion_id": [f"This suggestion was {found['status']} already."]})
-    return found
-
-
-def accept_suggestion(
-    runtime: ServiceRuntime,
-    plan_id: str,
-    suggestion_id: str,
-    overrides: Mapping[str, Any] | None = None,
-    *,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> str:
-    """Plan the suggested activity, with the careers leader's ``overrides`` of its
-    fields (``SuggestionAccepted`` and ``ActivityPlanned``); the activity's id."""
-    stream = plan_stream(plan_id)
-    with reported_at_current_version(runtime, stream), runtime.engine.begin() as conn:
-        plan = plan_row(conn, plan_id)
-        check_version(stream, expected_version, plan["version"])
-        offered = _offered(conn, plan_id, suggestion_id)
-        fields: dict[str, Any] = {
-            "title": offered["title"],
-            "activity_type": offered["activity_type"],
-            "criteria": [offered["criterion_id"]],
-            "year_groups": offered["year_groups"],
-            "term": offered["term"],
-            "achieve_by": offered["achieve_by"],
-        }
-        fields.update(overrides or {})
-        checked, errors = check_activity(fields, plan_context(conn, plan), providers_on(conn))
-        refuse(errors)
-        checked["benchmarks"] = sorted({*checked["benchmarks"], offered["benchmark"]})
-        activity_id = add_activity(
-            conn, runtime, plan, checked, suggestion_id=offered["suggestion_id"], now=now
-        )
-        data = {"plan_id": plan_id, "suggestion_id": offered["suggestion_id"], "activity_id": activity_id}
-        version = append(
-            conn,
-            runtime,
-            stream,
-            plan["version"],
-            [("SuggestionAccepted", data)],
-            subject=plan["institution_id"],
-        )
-        conn.execute(
-            update(suggestions)
-            .where(suggestions.c.suggestion_id == offered["suggestion_id"])
-            .values(status="accepted", activity_id=activity_id)
-        )
-        _touch(conn, plan_id, version, now)
-        return activity_id
-
-
-def dismiss_suggestion(
-    runtime: ServiceRuntime,
-    plan_id: str,
-    suggestion_id: str,
-    reason: str | None = None,
-    expected_version: int | None = None,
-    *,
-    now: datetime | None = None,
-) -> int:
-    """Set the suggestion aside (``SuggestionDismissed``); the plan's version."""
-    stream = plan_stream(plan_id)
-    with reported_at_current_version(runtime, stream), runtime.engine.begin() as conn:
-        plan = plan_row(conn, plan_id)
-        check_version(stream, expected_version, plan["version"])
-        offered = _offered(conn, plan_id, suggestion_id)
-        reason = (reason or "").strip() or None
-        if reason is not None and len(reason) > 1000:
-            raise InvalidInput({"reason": ["The reason must be 1,000 characters or fewer."]})
-        data = {"plan_id": plan_id, "suggestion_id": offered["suggestion_id"], "reason": reason}
-        version = append(
-            conn,
-            runtime,
-            stream,
-            plan["version"],
-            [("SuggestionDismissed", data)],
-            subject=plan["institution_id"],
-        )
-        conn.execute(
-            update(suggestions)
-            .where(suggestions.c.suggestion_id == offered["suggestion_id"])
-            .values(status="dismissed", reason=reason)
-        )
-        _touch(conn, plan_id, version, now)
-        return version
 
 
 def suggest_from_latest_evaluation(
