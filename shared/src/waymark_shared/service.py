@@ -22,6 +22,7 @@ from waymark_shared.db.migrations import pending_heads, upgrade
 from waymark_shared.events.envelope import RecordedEvent
 from waymark_shared.events.registry import EventRegistry
 from waymark_shared.eventstore.store import EventStore
+from waymark_shared.maintenance import MaintenanceJob
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -69,6 +70,14 @@ class ServiceDefinition:
     seed_demo: Callable[[ServiceRuntime], None] | None = None
     # Lines ``waymark up`` prints about the service's demo data (sign-in details, say).
     demo_notes: Callable[[ServiceRuntime], Sequence[str]] | None = None
+    # Demo data that spans services (written into other services' stores as their own
+    # events): given every runtime by name and the platform's environment, called once
+    # on a first start after every ``seed_demo`` has run and been caught up, before the
+    # consumers catch up again.
+    seed_platform_demo: Callable[[Mapping[str, ServiceRuntime], Mapping[str, str]], None] | None = None
+    # Work the service's consumer process does besides applying events (see
+    # :mod:`waymark_shared.maintenance`).
+    maintenance: tuple[MaintenanceJob, ...] = ()
     description: str = ""
     # Lower starts (and seeds its demo data) first: producers before their consumers.
     start_order: int = 50

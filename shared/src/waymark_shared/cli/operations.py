@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from waymark_shared.events.contracts import write_contracts
+from waymark_shared.maintenance import run_to_the_end
 from waymark_shared.messaging.subscriptions import SubscriptionRunner
 from waymark_shared.platform.wiring import Platform
 
@@ -37,13 +38,16 @@ def replay(platform: Platform, read_model: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Empty and rebuild {', '.join(s.name for _, s in targets)}?", abort=True)
     for runtime, subscription in targets:
-        transport = platform.transport(runtime, subscription)
+        transport = platform.transport(runtime, subscription, replaying=True)
         transport.runner.reset()
         total = transport.backlog()  # type: ignore[attr-defined]
         with click.progressbar(length=total, label=f"replaying {subscription.name}", show_pos=True) as bar:
             applied = transport.run_until_caught_up(progress=bar.update)
         parked = transport.runner.parked.count()
         click.echo(f"{subscription.name}: {applied} events replayed, {parked} parked")
+    for runtime in {id(runtime): runtime for runtime, _ in targets}.values():
+        for job in runtime.definition.maintenance:
+            click.echo(f"{runtime.name}: {job.name}: {run_to_the_end(job, runtime)} brought up to date")
 
 
 @click.group()

@@ -11,6 +11,7 @@ import threading
 import click
 
 from waymark_shared.config import KAFKA
+from waymark_shared.maintenance import as_worker
 from waymark_shared.observability.logging import configure_logging
 from waymark_shared.platform.embedded import EmbeddedPlatform, relay_for
 from waymark_shared.platform.gunicorn_app import GunicornApp
@@ -106,7 +107,10 @@ def consume(platform: Platform, service: str, metrics_port: int | None) -> None:
     transports = platform.transports(service)
     if not transports:
         raise click.UsageError(f"{service} has no subscriptions")
-    _run_until_signalled({f"consume-{t.runner.name}": t.run for t in transports}, metrics_port)
+    runtime = platform.runtime(service)
+    workers = {f"consume-{t.runner.name}": t.run for t in transports}
+    workers |= {f"maintain-{job.name}": as_worker(job, runtime) for job in runtime.definition.maintenance}
+    _run_until_signalled(workers, metrics_port)
 
 
 def _run_until_signalled(workers: dict, metrics_port: int | None) -> None:  # type: ignore[type-arg]

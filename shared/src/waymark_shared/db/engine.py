@@ -4,7 +4,7 @@ SQLite runs in WAL mode with ``synchronous=FULL`` (every commit is fsynced, the 
 durability as the eventsourcing library's default) and every transaction starts with
 ``BEGIN IMMEDIATE``, so a writer takes the write lock before it reads and never fails
 half-way with a stale snapshot. Connections opened with ``isolation_level="AUTOCOMMIT"``
-issue no BEGIN at all and are used for reads.
+issue no BEGIN at all; :func:`reading` gives reads one snapshot without the lock.
 
 Neither engine puts a statement's values in its errors (``hide_parameters``): an error
 is logged, and the values may be a pupil's name or date of birth.
@@ -17,10 +17,12 @@ append (see :func:`_ping_when_idle`).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -112,3 +114,24 @@ def _sqlite_engine(url: str) -> Engine:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads that see one snapshot and take no lock that a writer or
+    another reader waits for. ``engine.connect()`` does not do that on SQLite: every
+    transaction there begins ``BEGIN IMMEDIATE`` (the write lock), so page views would
+    queue behind each other and behind the consumers in SQLite's busy handler. Here a
+    deferred ``BEGIN`` on an autocommit connection: in WAL mode, a read snapshot from
+    the first query. On PostgreSQL, a read-only repeatable-read transaction."""
+    if is_postgres(engine):
+        options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        with engine.connect().execution_options(**options) as conn:
+            yield conn
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.exec_driver_sql("ROLLBACK")

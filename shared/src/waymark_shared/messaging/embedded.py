@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 LAG_INTERVAL_S = 1.0
 
+BATCH_SIZE = 1000
+# A replay from zero applies bigger batches: fewer commits (each an fsync on SQLite),
+# and nobody is waiting for the first of them to show.
+REPLAY_BATCH_SIZE = 5000
+
 
 class EmbeddedTransport:
     def __init__(
@@ -33,7 +38,7 @@ class EmbeddedTransport:
         runner: SubscriptionRunner,
         feeds: Mapping[str, EventStore],
         *,
-        batch_size: int = 1000,
+        batch_size: int = BATCH_SIZE,
         poll_interval: float = 0.05,
     ):
         missing = set(runner.subscription.sources) - set(feeds)

@@ -84,3 +84,13 @@ KAFKA_MESSAGES_REJECTED = Counter(
     "Kafka messages a subscription skipped because they are not Waymark CloudEvents.",
     ["subscription", "topic"],
 )
+MAINTENANCE_ROUNDS = Counter(
+    "waymark_maintenance_rounds_total",
+    "Rounds of a service's maintenance job (derived read models brought up to date), by outcome.",
+    ["service", "job", "outcome"],
+)
+MAINTENANCE_ITEMS = Counter(
+    "waymark_maintenance_items_total",
+    "Items a maintenance job brought up to date (institution summaries refreshed, say).",
+    ["service", "job"],
+)

@@ -5,6 +5,7 @@ between them through the embedded transport (or through Kafka when it is configu
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from waymark_shared.config import KAFKA
+from waymark_shared.maintenance import MaintenanceJob, as_worker, run_to_the_end
 from waymark_shared.platform.landing import landing_app
 from waymark_shared.platform.wiring import Platform, Transport
 from waymark_shared.service import ServiceRuntime
@@ -38,7 +40,8 @@ class EmbeddedPlatform:
             self.platform.runtime(name).migrate()
 
     def seed_demo(self) -> list[str]:
-        """Seed every service whose store is still empty; returns the seeded names."""
+        """Seed every service whose store is still empty; then, if any was, the demo
+        data that spans services (``seed_platform_demo``); returns the seeded names."""
         seeded = []
         for name, definition in self.platform.definitions.items():
             runtime = self.platform.runtime(name)
@@ -46,6 +49,15 @@ class EmbeddedPlatform:
                 definition.seed_demo(runtime)
                 seeded.append(name)
                 self.catch_up()
+        if not seeded:
+            return seeded
+        runtimes = {name: self.platform.runtime(name) for name in self.platform.definitions}
+        env = os.environ if self.platform.env is None else self.platform.env
+        hooks = [d.seed_platform_demo for d in self.platform.definitions.values() if d.seed_platform_demo]
+        for hook in hooks:
+            hook(runtimes, env)
+        if hooks:
+            self.catch_up()
         return seeded
 
     def demo_notes(self) -> list[str]:
@@ -73,10 +85,21 @@ class EmbeddedPlatform:
         return self._relays
 
     def catch_up(self) -> int:
-        """Publish and apply everything stored so far, in every subscription."""
+        """Publish and apply everything stored so far, in every subscription, then run
+        every maintenance job until it has nothing left to do."""
         for relay in self.relays():
             relay.run_until_drained()
-        return sum(transport.run_until_caught_up() for transport in self.transports())
+        applied = sum(transport.run_until_caught_up() for transport in self.transports())
+        for runtime, job in self.maintenance_jobs():
+            run_to_the_end(job, runtime)
+        return applied
+
+    def maintenance_jobs(self) -> list[tuple[ServiceRuntime, MaintenanceJob]]:
+        return [
+            (self.platform.runtime(name), job)
+            for name, definition in self.platform.definitions.items()
+            for job in definition.maintenance
+        ]
 
     def wsgi_app(self) -> Callable:
         apps = {
@@ -86,11 +109,14 @@ class EmbeddedPlatform:
         return DispatcherMiddleware(landing_app(self.platform), apps)
 
     def start_background(self) -> None:
-        """Run every relay (with Kafka) and every subscription on its own thread."""
+        """Run every relay (with Kafka), every subscription and every maintenance job on
+        its own thread."""
         for relay in self.relays():
             self._start(f"relay-{relay.topic}", relay.run)
         for transport in self.transports():
             self._start(f"consume-{transport.runner.name}", transport.run)
+        for runtime, job in self.maintenance_jobs():
+            self._start(f"maintain-{runtime.name}-{job.name}", as_worker(job, runtime))
 
     def _start(self, name: str, target: Callable[[threading.Event], None]) -> None:
         thread = threading.Thread(target=self._guarded, args=(name, target), name=name, daemon=True)

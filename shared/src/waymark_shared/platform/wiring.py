@@ -11,7 +11,7 @@ from typing import Protocol
 from waymark_shared.config import EMBEDDED, Settings, topic_for
 from waymark_shared.db.engine import make_engine
 from waymark_shared.eventstore.store import EventStore
-from waymark_shared.messaging.embedded import EmbeddedTransport
+from waymark_shared.messaging.embedded import BATCH_SIZE, REPLAY_BATCH_SIZE, EmbeddedTransport
 from waymark_shared.messaging.subscriptions import SubscriptionRunner
 from waymark_shared.service import ServiceDefinition, ServiceRuntime, Subscription, bootstrap, discover
 
@@ -70,11 +70,14 @@ class Platform:
             self._feeds[source] = EventStore(engine, self.definition(source).registry)
         return self._feeds[source]
 
-    def transport(self, runtime: ServiceRuntime, subscription: Subscription) -> Transport:
+    def transport(
+        self, runtime: ServiceRuntime, subscription: Subscription, *, replaying: bool = False
+    ) -> Transport:
         runner = SubscriptionRunner(subscription, runtime.engine)
         if runtime.settings.transport == EMBEDDED:
             feeds = {source: self.feed(source) for source in subscription.sources}
-            return EmbeddedTransport(runner, feeds)
+            batch_size = REPLAY_BATCH_SIZE if replaying else BATCH_SIZE
+            return EmbeddedTransport(runner, feeds, batch_size=batch_size)
         from waymark_shared.messaging.kafka_clients import make_consumer
         from waymark_shared.messaging.kafka_transport import KafkaTransport
 
