@@ -23,18 +23,23 @@ def data_dir(tmp_path: Path) -> Path:
 SERVICES = ("directory", "audit", "planner", "destinations", "reporting")
 
 
+# The demo without its synthetic nation (services/reporting/tests/test_demo.py has that):
+# these tests compare each service's own lists with its log.
+ONLY_REAL_DEMO = {"WAYMARK_DEMO_SYNTHETIC_INSTITUTIONS": "0"}
+
+
 @pytest.fixture(params=["embedded", "distributed"])
 def platform_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     """The environment of one mode: embedded (SQLite files, no broker) or distributed
     (a PostgreSQL database per service, events over the Kafka wire protocol)."""
     if request.param == "embedded":
-        yield {}
+        yield dict(ONLY_REAL_DEMO)
         return
     server = request.getfixturevalue("postgres_server_url")
     kafka = request.getfixturevalue("kafka")
     prefix = f"waymark-test-{uuid.uuid4().hex[:8]}"
     with ExitStack() as stack:
-        env = {**kafka.env(), "WAYMARK_TOPIC_PREFIX": prefix}
+        env = {**kafka.env(), "WAYMARK_TOPIC_PREFIX": prefix, **ONLY_REAL_DEMO}
         for service in SERVICES:
             env[f"WAYMARK_{service.upper()}_DATABASE_URL"] = stack.enter_context(
                 temporary_postgres_database(server)

@@ -71,6 +71,8 @@ def test_replay_rebuilds_reporting_identically_with_progress(embedded, data_dir,
     logged = embedded.platform.runtime("directory").store.count_after()
     assert re.search(rf"reporting: {logged} events replayed, 0 parked", output)
     assert _reporting_rows(embedded) == before
+    # ... and the institution summaries roll-ups add up come back with them.
+    assert re.search(r"reporting: institution-summaries: [1-9]\d* brought up to date", output)
 
 
 def test_parked_list_says_when_there_is_nothing(embedded, data_dir, platform_env):

@@ -59,6 +59,25 @@ POLICY: dict[str, set[str]] = {
     "reporting_pages.worklist": PUPIL_LEVEL,
     "reporting_dashboard.provider_access_learners": PUPIL_LEVEL,
     "reporting_pages.provider_access": PUPIL_LEVEL,
+    # Reports: the Ofsted pack also to its institution's share link; each *_file route
+    # is the .docx, .xlsx and .pdf of the page.
+    **{
+        f"reporting_reports.{report}{suffix}": DASHBOARD | {"share_link"}
+        for report in ("ofsted_pack",)
+        for suffix in ("", "_file")
+    },
+    **{
+        f"reporting_reports.{report}{suffix}": DASHBOARD
+        for report in ("governors_report", "evaluation_report", "destinations")
+        for suffix in ("", "_file")
+    },
+    # Roll-ups (aggregates of a scope): the paths here name no real hub or trust, so only
+    # administrators get past authorisation; test_rollups.py has the hub and trust matrix.
+    **{
+        f"{blueprint}.{view}{suffix}": {ADMIN}
+        for blueprint, suffix in (("reporting_rollups_api", ""), ("reporting_rollups", "_page"))
+        for view in ("nation", "region", "local_authority", "hub", "trust")
+    },
 }
 TENANT_FREE = {"reporting.institutions", "reporting.regions", "reporting_dashboard.freshness"}
 PLATFORM_ENDPOINTS = {

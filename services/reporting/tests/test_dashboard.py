@@ -5,12 +5,21 @@ and the refusals people would hit."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from reporting_world import NOW, build, principal
+from sqlalchemy import func, select
 
-from waymark_reporting.views.dashboard import dashboard
+from waymark_reporting.adapters.tables import institutions
+from waymark_reporting.entrypoints.schemas import (
+    DashboardResponse,
+    ProviderAccessLearnersResponse,
+    WorklistResponse,
+)
+from waymark_reporting.views import list_institutions, reading
+from waymark_reporting.views.dashboard import dashboard, provider_access_learners, worklist
 from waymark_shared.auth import CAREERS_ADVISER, CAREERS_LEADER, GOVERNOR, HUB_LEAD
 from waymark_shared.auth.tokens import TOKEN_COOKIE, issue_token
 
@@ -97,6 +106,48 @@ def test_the_api_answers_with_the_dashboard_and_how_current_it_is(client, key, w
     sources = {s["source"]: s for s in body["freshness"]["sources"]}
     assert sources["planner"]["last_event_type"] == "ActivityCancelled"
     assert sources["planner"]["applied_at"] is not None and sources["destinations"]["applied_at"] is None
+
+
+def test_the_api_bodies_are_what_their_documented_schemas_make_of_the_views(client, key, runtime, world):
+    # The API dumps through compiled schemas (entrypoints/schema_dump.py): the same JSON,
+    # key for key and type for type, as marshmallow's own dump of the schema.
+    as_leader = _as(client, key, world, CAREERS_LEADER)
+    model = dashboard(runtime, world.school, now=NOW)
+    freshness = model["freshness"]
+    expected = {
+        "dashboard": DashboardResponse().dump(model),
+        "worklist": WorklistResponse().dump(
+            {
+                "institution_id": world.school,
+                "freshness": freshness,
+                "learners": worklist(runtime, world.school, NOW),
+            }
+        ),
+        "provider-access/learners": ProviderAccessLearnersResponse().dump(
+            {
+                "institution_id": world.school,
+                "freshness": freshness,
+                "learners": provider_access_learners(runtime, world.school, NOW),
+            }
+        ),
+    }
+    for path, body in expected.items():
+        response = as_leader.get(f"/api/institutions/{world.school}/{path}")
+        assert response.status_code == 200, path
+        assert json.dumps(response.json, sort_keys=True) == json.dumps(body, sort_keys=True), path
+
+
+def test_a_page_being_read_neither_holds_up_the_projections_nor_sees_them_halfway(
+    runtime, deliver, directory_log, world
+):
+    before = len(list_institutions(runtime))
+    directory_log.registered("Another School")
+    with reading(runtime) as conn:
+        count = select(func.count()).select_from(institutions)
+        assert conn.execute(count).scalar_one() == before
+        deliver(directory_log)  # a projection commits while the read is open
+        assert conn.execute(count).scalar_one() == before  # the read's own snapshot
+    assert len(list_institutions(runtime)) == before + 1
 
 
 def test_the_worklist_api_lists_learners_by_pseudonymous_id(client, key, world):
@@ -199,8 +250,10 @@ def test_the_provider_access_page_lists_who_still_needs_encounters_and_who_misse
 
 
 def test_a_year_without_a_plan_has_no_delivery(client, key, world):
-    body = _as(client, key, world, CAREERS_LEADER).get(
-        f"/api/institutions/{world.school}/dashboard?year=2024/25"
-    ).json
+    body = (
+        _as(client, key, world, CAREERS_LEADER)
+        .get(f"/api/institutions/{world.school}/dashboard?year=2024/25")
+        .json
+    )
 
     assert body["delivery"] is None and body["plan_years"] == ["2026/27"]

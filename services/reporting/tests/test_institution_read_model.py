@@ -143,7 +143,7 @@ def test_an_earlier_event_applied_again_after_later_ones_changes_nothing(runtime
 
     with runtime.engine.begin() as conn:
         on_institution_updated(renamed, conn)
-        SUBSCRIPTION.handlers[directory_log.events[0].type](directory_log.events[0], conn)
+        SUBSCRIPTION.batch_handlers[directory_log.events[0].type]([directory_log.events[0]], conn)
 
     assert _rows(runtime) == after
     assert (after[0]["name"], after[0]["status"]) == ("Riverside Academy", "closed")
@@ -155,15 +155,16 @@ def test_changes_to_an_unregistered_institution_are_parked_and_apply_once_it_is(
     order applies them all."""
     failing = {"now": True}
 
-    def registration_with_a_fault(event, conn):  # type: ignore[no-untyped-def]
-        if failing["now"]:
-            raise RuntimeError("a fault in the handler")
-        SUBSCRIPTION.handlers[event.type](event, conn)
-
     registered_type = qualified_type("directory", "InstitutionRegistered")
+
+    def registration_with_a_fault(events, conn):  # type: ignore[no-untyped-def]
+        if failing["now"] and any(event.type == registered_type for event in events):
+            raise RuntimeError("a fault in the handler")
+        SUBSCRIPTION.batch_handlers[registered_type](events, conn)
+
     flaky = Subscription(
         SUBSCRIPTION.name,
-        {**SUBSCRIPTION.handlers, registered_type: registration_with_a_fault},
+        batch_handlers=dict.fromkeys(SUBSCRIPTION.batch_handlers, registration_with_a_fault),
         reset=SUBSCRIPTION.reset,
     )
     runner = SubscriptionRunner(flaky, runtime.engine)

@@ -9,6 +9,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -235,3 +236,52 @@ def test_written_into_the_producers_stores_it_replays_into_reporting(tmp_path: P
             transport = EmbeddedTransport(runner, feeds)
             assert transport.run_until_caught_up() == sum(written[s] for s in subscription.sources)
             assert runner.parked.count() == 0
+
+
+def test_a_dataset_until_a_day_has_nothing_after_it_and_the_rest_unchanged() -> None:
+    whole = small(first_year=2024, years=3)
+    until = date(2026, 12, 1)
+    cut = small(first_year=2024, years=3, until=until)
+    for source in SOURCES:
+        events = list(cut.events(source))
+        assert events, source
+        assert all(event.time[:10] <= until.isoformat() for event in events), source
+        # What happened by then is as the whole dataset has it (the log up to where it stops).
+        kept = {event.id for event in events}
+        assert {event.id for event in whole.events(source) if event.id in kept} == kept
+    planner = list(cut.events("planner"))
+    names = Counter(event.name for event in planner)
+    delivered = {e.data["activity_id"] for e in planner if e.name in ("ActivityLogged", "ActivityCancelled")}
+    this_year = [e for e in planner if e.name == "ActivityPlanned" and e.data["date"] >= "2026-09-01"]
+    assert names["PlanCreated"] == 30 * 3
+    assert any(e.data["activity_id"] not in delivered for e in this_year)  # still to come
+    assert all(e.data["activity_id"] in delivered or e.data["date"] > until.isoformat() for e in this_year)
+    assert all(e.data["delivered_on"] <= until.isoformat() for e in planner if e.name == "ActivityLogged")
+    completed = [e.data["completed_at"] for e in cut.events("audit") if e.name == "AuditCompleted"]
+    assert max(completed)[:10] <= until.isoformat() and len(completed) == 30 * (2 + 2 + 1)
+    left = [e for e in cut.events("directory") if e.name == "LearnerLeft"]
+    assert max(e.data["leaving_date"] for e in left) == "2026-07-21"
+    judged = [e for e in cut.events("destinations") if e.name.startswith("DestinationSustained")]
+    assert max(e.data["evidence_date"] for e in judged) < "2026-09-01"
+
+
+def test_named_hubs_trusts_and_authority_codes_take_the_places_of_invented_ones() -> None:
+    named = Parameters(institutions=300, validate_every=0).with_(
+        hubs=(("Yorkshire and the Humber", "West Yorkshire Careers Hub"),),
+        trusts=(("Yorkshire and the Humber", "Aire Valley Learning Trust"),),
+        authority_codes=(("Leeds", "E08000035"),),
+    )
+    institutions = NationalDataset(named).institutions
+    plain = NationalDataset(Parameters(institutions=300, validate_every=0)).institutions
+    hub = [i for i in institutions if i.careers_hub == "West Yorkshire Careers Hub"]
+    trust = [i for i in institutions if i.trust == "Aire Valley Learning Trust"]
+    assert len(hub) >= 5 and {i.region for i in hub} == {"Yorkshire and the Humber"}
+    assert len(trust) >= 3 and {i.region for i in trust} == {"Yorkshire and the Humber"}
+    assert {i.local_authority_code for i in institutions if i.local_authority == "Leeds"} == {"E08000035"}
+    # The same institutions otherwise: the same ids, places and sizes.
+    assert [(i.institution_id, i.region, i.local_authority, i.cohort_size) for i in institutions] == [
+        (i.institution_id, i.region, i.local_authority, i.cohort_size) for i in plain
+    ]
+    assert len({i.careers_hub for i in institutions if i.careers_hub}) == len(
+        {i.careers_hub for i in plain if i.careers_hub}
+    )

@@ -1,6 +1,6 @@
 """Reporting's read models. Everything here can be dropped and rebuilt from events."""
 
-from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, text
+from sqlalchemy import BigInteger, Boolean, Column, Float, Integer, MetaData, String, Table, Text, text
 
 metadata = MetaData()
 
@@ -162,6 +162,32 @@ source_freshness = Table(
     # Its place in the producer's log: only a later event replaces it.
     Column("commit_id", BigInteger, nullable=False),
     Column("position", BigInteger, nullable=False),
+)
+
+# -- per-institution summaries for the roll-ups (hub, trust, local authority, region, nation) --
+
+# One row per institution: aggregate counts that do not depend on the day (learners per
+# cohort meeting each measure, encounters per academic year, Provider Access phases met,
+# the latest evaluation, plan delivery per year, destinations per leaving cohort), as
+# JSON (``domain/summaries.py``). Roll-ups add them up and apply the day when read.
+institution_summaries = Table(
+    "institution_summaries",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
+    Column("learners", Integer, nullable=False),
+    # Indexed: the roll-ups' caches ask for the latest on every read.
+    Column("refreshed_at", String(40), nullable=False, index=True),
+    # Last: SQLite reads a row's columns in order, and this one runs to kilobytes.
+    Column("figures", Text, nullable=False),
+)
+
+# Institutions whose summary is out of date: every projection marks those its events
+# touched, in the same transaction; ``views/summaries.refresh_summaries`` recomputes
+# them. An institution without a summary row counts as stale too.
+stale_summaries = Table(
+    "stale_summaries",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
 )
 
 DIRECTORY_TABLES = (institutions, learners)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, request
 
 from waymark_reporting import views
+from waymark_reporting.entrypoints.schema_dump import dumper
 from waymark_reporting.entrypoints.schemas import (
     DashboardResponse,
     FreshnessResponse,
@@ -30,6 +31,11 @@ dashboard_api = Blueprint("reporting_dashboard", __name__, url_prefix="/api")
 
 Policy = Callable[[Principal | None, InstitutionScope], bool]
 ACADEMIC_YEAR = re.compile(r"^\d{4}/\d{2}$")
+# The response schemas' dumps, compiled once (see :mod:`.schema_dump`).
+DUMP_DASHBOARD = dumper(DashboardResponse())
+DUMP_WORKLIST = dumper(WorklistResponse())
+DUMP_PROVIDER_ACCESS = dumper(ProviderAccessLearnersResponse())
+DUMP_FRESHNESS = dumper(FreshnessResponse())
 
 
 def now() -> datetime:
@@ -82,7 +88,7 @@ def dashboard(institution_id):  # type: ignore[no-untyped-def]
     checked_institution(principal, institution_id, permissions.can_read_dashboard)
     year = academic_year_argument()
     model = dashboard_views.dashboard(current_runtime(), institution_id, year=year, now=now())
-    return DashboardResponse().dump(model)
+    return DUMP_DASHBOARD(model)
 
 
 @api_route(
@@ -101,7 +107,7 @@ def worklist(institution_id):  # type: ignore[no-untyped-def]
         "freshness": views.all_freshness(runtime, now()),
         "learners": dashboard_views.worklist(runtime, institution_id, now()),
     }
-    return WorklistResponse().dump(body)
+    return DUMP_WORKLIST(body)
 
 
 @api_route(
@@ -120,7 +126,7 @@ def provider_access_learners(institution_id):  # type: ignore[no-untyped-def]
         "freshness": views.all_freshness(runtime, now()),
         "learners": dashboard_views.provider_access_learners(runtime, institution_id, now()),
     }
-    return ProviderAccessLearnersResponse().dump(body)
+    return DUMP_PROVIDER_ACCESS(body)
 
 
 @api_route(
@@ -131,4 +137,4 @@ def provider_access_learners(institution_id):  # type: ignore[no-untyped-def]
 )
 def freshness():  # type: ignore[no-untyped-def]
     require_principal()
-    return FreshnessResponse().dump({"freshness": views.all_freshness(current_runtime(), now())})
+    return DUMP_FRESHNESS({"freshness": views.all_freshness(current_runtime(), now())})

@@ -10,9 +10,9 @@ from flask import Blueprint, abort, render_template, request
 
 from waymark_reporting import views
 from waymark_reporting.entrypoints.dashboard_api import ACADEMIC_YEAR, now, scope_of
-from waymark_reporting.entrypoints.formatting import FILTERS
 from waymark_reporting.service_layer import permissions
 from waymark_reporting.views import dashboard as dashboard_views
+from waymark_reporting.wording import FILTERS
 from waymark_shared.auth.principal import HUB, TRUST, Principal
 from waymark_shared.web.auth import current_principal, require_principal
 from waymark_shared.web.runtime import current_runtime
@@ -50,7 +50,9 @@ def _institutions_for_home() -> list[dict[str, Any]]:
     return views.institutions_readable(current_runtime(), ids, hubs, trusts)[:200]
 
 
-def _checked(principal: Principal, institution_id: str, policy) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def checked_page_institution(principal: Principal, institution_id: str, policy) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The institution if ``policy`` lets ``principal`` see it: the 403 page otherwise,
+    and the 404 page only to someone who would be allowed."""
     found = dashboard_views.institution_of(current_runtime(), institution_id)
     if not policy(principal, scope_of(found, institution_id)):
         abort(403)
@@ -63,7 +65,7 @@ def _checked(principal: Principal, institution_id: str, policy) -> dict[str, Any
 def dashboard(institution_id):  # type: ignore[no-untyped-def]
     principal = require_principal()
     institution_id = str(institution_id)
-    found = _checked(principal, institution_id, permissions.can_read_dashboard)
+    found = checked_page_institution(principal, institution_id, permissions.can_read_dashboard)
     year = request.args.get("year") or None
     if year is not None and not ACADEMIC_YEAR.match(year):
         year = None  # a page falls back to this year's plan
@@ -76,7 +78,7 @@ def dashboard(institution_id):  # type: ignore[no-untyped-def]
 def worklist(institution_id):  # type: ignore[no-untyped-def]
     principal = require_principal()
     institution_id = str(institution_id)
-    found = _checked(principal, institution_id, permissions.can_read_pupil_level)
+    found = checked_page_institution(principal, institution_id, permissions.can_read_pupil_level)
     runtime = current_runtime()
     learners = dashboard_views.worklist(runtime, institution_id, now())
     year = request.args.get("year_group", "")
@@ -99,7 +101,7 @@ def provider_access(institution_id):  # type: ignore[no-untyped-def]
     missed one, by year and form group (pupil-level)."""
     principal = require_principal()
     institution_id = str(institution_id)
-    found = _checked(principal, institution_id, permissions.can_read_pupil_level)
+    found = checked_page_institution(principal, institution_id, permissions.can_read_pupil_level)
     runtime = current_runtime()
     learners = dashboard_views.provider_access_learners(runtime, institution_id, now())
     show = request.args.get("show", "due")

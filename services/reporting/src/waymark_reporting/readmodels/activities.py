@@ -30,7 +30,10 @@ from waymark_reporting.readmodels.common import (
     csv,
     existing_keys,
     forget_applied,
+    forget_summaries,
     insert_many,
+    mark_stale,
+    mark_stale_where_on_roll,
     note_applied,
     rows_by_key,
     write_rows,
@@ -127,6 +130,7 @@ class _Batch:
             if fresh:
                 conn.execute(plans.insert(), fresh)
         write_rows(conn, activities, activities.c.activity_id, self.activities, set(self.known_activities))
+        self._mark_stale()  # before the learners of an activity logged again are replaced
         self._write_participation()
         if self.counts:
             conn.execute(
@@ -139,6 +143,20 @@ class _Batch:
             ]
             insert_many(conn, participation_counts, ("activity_id", "year_group", "count"), rows)
 
+    def _mark_stale(self) -> None:
+        """The activities' institutions (plan delivery, what was offered) and, for
+        learners whose participation changed, where they are on roll now."""
+        mark_stale(self.conn, (row["institution_id"] for row in self.activities.values()))
+        learners = {lid for lids in self.added.values() for lid in lids}
+        learners.update(lid for lids in self.removed.values() for lid in lids)
+        if self.replaced_participation or self.retyped:  # their earlier learners: from the table
+            t = participation.c
+            query = select(t.learner_id).where(
+                t.activity_id.in_(sorted(self.replaced_participation | self.retyped))
+            )
+            learners.update(self.conn.execute(query).scalars())
+        mark_stale_where_on_roll(self.conn, learners)
+
     def _write_participation(self) -> None:
         conn = self.conn
         t = participation.c
@@ -149,7 +167,9 @@ class _Batch:
             removed = sorted(lids)
             for start in range(0, len(removed), 400):
                 chunk = removed[start : start + 400]
-                conn.execute(delete(participation).where(t.activity_id == activity_id, t.learner_id.in_(chunk)))
+                conn.execute(
+                    delete(participation).where(t.activity_id == activity_id, t.learner_id.in_(chunk))
+                )
         added = {(lid, a) for a, lids in self.added.items() for lid in lids}
         # Only learners added by a correction of an activity logged before this batch
         # may have a row already (planner adds only those not taking part, but a retried
@@ -295,6 +315,7 @@ def reset(conn: Connection) -> None:
     for table in PLANNER_TABLES:
         conn.execute(delete(table))
     forget_applied(conn, NAME)
+    forget_summaries(conn)
 
 
 SUBSCRIPTION = Subscription(

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Table, and_, delete, or_, select, update
 
-from waymark_reporting.adapters.tables import source_freshness
+from waymark_reporting.adapters.tables import institution_summaries, source_freshness, stale_summaries
 from waymark_shared.events.envelope import RecordedEvent
 
 CHUNK = 500  # ids per IN (...) query
@@ -26,9 +26,10 @@ def rows_by_key(conn: Connection, table: Table, key: Column, ids: Iterable[str])
     found: dict[str, dict[str, Any]] = {}
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
-        query = select(table).where(key.in_(ordered[start : start + CHUNK]))
-        for row in conn.execute(query):
-            values = dict(row._mapping)
+        result = conn.execute(select(table).where(key.in_(ordered[start : start + CHUNK])))
+        names = tuple(result.keys())  # once a query: a mapping per row costs more than the read
+        for row in result:
+            values = dict(zip(names, row, strict=True))
             found[values[key.name]] = values
     return found
 
@@ -138,3 +139,52 @@ def note_applied(conn: Connection, subscription: str, events: Sequence[RecordedE
 
 def forget_applied(conn: Connection, subscription: str) -> None:
     conn.execute(delete(source_freshness).where(source_freshness.c.subscription == subscription))
+
+
+# -- summaries: which institutions' roll-up figures an apply made out of date -------------
+
+
+def mark_stale(conn: Connection, institution_ids: Iterable[str | None]) -> None:
+    """Note these institutions' summaries as out of date (insert or ignore, one
+    statement), in the apply's transaction: see ``views/summaries.refresh_summaries``."""
+    ids = sorted({i for i in institution_ids if i})
+    if not ids:
+        return
+    if conn.dialect.paramstyle == "qmark":
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO stale_summaries (institution_id) VALUES (?)", [(i,) for i in ids]
+        )
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO stale_summaries (institution_id) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
+        (ids,),
+    )
+
+
+def mark_stale_where_on_roll(conn: Connection, learner_ids: Iterable[str]) -> None:
+    """Mark the institutions these learners are on the books of now (their evidence
+    counts there, wherever the activity was), found by the database, a chunk a query."""
+    ordered = sorted(set(learner_ids))
+    sqlite = conn.dialect.paramstyle == "qmark"
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        if sqlite:
+            marks = ", ".join("?" * len(chunk))
+            conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO stale_summaries (institution_id) SELECT DISTINCT institution_id "  # noqa: S608
+                f"FROM learners WHERE learner_id IN ({marks})",
+                tuple(chunk),
+            )
+        else:
+            conn.exec_driver_sql(
+                "INSERT INTO stale_summaries (institution_id) SELECT DISTINCT institution_id "
+                "FROM learners WHERE learner_id = ANY(%s::text[]) ON CONFLICT DO NOTHING",
+                (chunk,),
+            )
+
+
+def forget_summaries(conn: Connection) -> None:
+    """A subscription reset: every summary goes (an institution without one is stale,
+    so the next refresh rebuilds them from the replayed read models)."""
+    conn.execute(delete(institution_summaries))
+    conn.execute(delete(stale_summaries))

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from waymark_reporting.adapters.tables import DESTINATIONS_TABLES, destinations
-from waymark_reporting.readmodels.common import forget_applied, note_applied
+from waymark_reporting.readmodels.common import forget_applied, forget_summaries, mark_stale, note_applied
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import Subscription
 
@@ -105,6 +105,8 @@ def on_destination_events(events: Sequence[RecordedEvent], conn: Connection) -> 
             .values({c: bindparam(f"new_{c}") for c in _COLUMNS}),
             later,
         )
+    before = (known[key]["institution_id"] for key in changed if key in known)
+    mark_stale(conn, [*before, *(row["institution_id"] for row in changed.values())])
     note_applied(conn, NAME, events)
 
 
@@ -112,6 +114,7 @@ def reset(conn: Connection) -> None:
     for table in DESTINATIONS_TABLES:
         conn.execute(delete(table))
     forget_applied(conn, NAME)
+    forget_summaries(conn)
 
 
 SUBSCRIPTION = Subscription(

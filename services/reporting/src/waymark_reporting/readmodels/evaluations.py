@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete
 
 from waymark_reporting.adapters.tables import AUDIT_TABLES, evaluation_benchmarks, evaluations
-from waymark_reporting.readmodels.common import existing_keys, forget_applied, insert_many, note_applied
+from waymark_reporting.readmodels.common import (
+    existing_keys,
+    forget_applied,
+    forget_summaries,
+    insert_many,
+    mark_stale,
+    note_applied,
+)
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import Subscription
 
@@ -49,6 +56,7 @@ def on_completed(events: Sequence[RecordedEvent], conn: Connection) -> None:
     insert_many(
         conn, evaluation_benchmarks, ("evaluation_id", "number", "percentage", "achieved"), benchmarks
     )
+    mark_stale(conn, (row["institution_id"] for row in rows))
     note_applied(conn, NAME, events)
 
 
@@ -61,6 +69,7 @@ def reset(conn: Connection) -> None:
     for table in AUDIT_TABLES:
         conn.execute(delete(table))
     forget_applied(conn, NAME)
+    forget_summaries(conn)
 
 
 SUBSCRIPTION = Subscription(

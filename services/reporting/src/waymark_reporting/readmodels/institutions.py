@@ -10,13 +10,13 @@ right when a parked event is retried, too). A replay starts from empty rows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
 from waymark_reporting.adapters.tables import CLOSED, DIRECTORY_TABLES, OPEN, institutions
-from waymark_reporting.readmodels.common import forget_applied, note_applied
+from waymark_reporting.readmodels.common import forget_applied, forget_summaries, note_applied
 from waymark_reporting.readmodels.learners import LEARNER_EVENTS, on_learner_events
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import Subscription
@@ -105,34 +105,38 @@ def on_institution_closed(event: RecordedEvent, conn: Connection) -> None:
 NAME = "reporting"
 
 
-def _noted(handler):  # type: ignore[no-untyped-def]
-    """``handler``, then the event noted as the last applied from directory."""
-
-    def apply(event: RecordedEvent, conn: Connection) -> None:
-        handler(event, conn)
-        note_applied(conn, NAME, [event])
-
-    return apply
+INSTITUTION_HANDLERS = {
+    qualified_type("directory", "InstitutionRegistered"): on_institution_registered,
+    qualified_type("directory", "InstitutionUpdated"): on_institution_updated,
+    qualified_type("directory", "InstitutionClosed"): on_institution_closed,
+}
 
 
-def _learner_batch(events, conn: Connection) -> None:  # type: ignore[no-untyped-def]
-    on_learner_events(events, conn, NAME)
+def on_directory_events(events: Sequence[RecordedEvent], conn: Connection) -> None:
+    """A batch of directory's events: institutions' one by one, learners' together (the
+    two touch different rows, so the order between them does not matter), and the last
+    event noted once. An error fails the batch, and the runner applies it again one
+    event at a time, parking only the one that fails."""
+    for event in events:
+        handler = INSTITUTION_HANDLERS.get(event.type)
+        if handler is not None:
+            handler(event, conn)
+    learner_events = [event for event in events if event.type not in INSTITUTION_HANDLERS]
+    if learner_events:
+        on_learner_events(learner_events, conn, NAME)
+    note_applied(conn, NAME, events)
 
 
 def reset(conn: Connection) -> None:
     for table in DIRECTORY_TABLES:
         conn.execute(delete(table))
     forget_applied(conn, NAME)
+    forget_summaries(conn)
 
 
 SUBSCRIPTION = Subscription(
     name=NAME,
-    handlers={
-        qualified_type("directory", "InstitutionRegistered"): _noted(on_institution_registered),
-        qualified_type("directory", "InstitutionUpdated"): _noted(on_institution_updated),
-        qualified_type("directory", "InstitutionClosed"): _noted(on_institution_closed),
-    },
-    batch_handlers=dict.fromkeys(LEARNER_EVENTS, _learner_batch),
+    batch_handlers=dict.fromkeys((*INSTITUTION_HANDLERS, *LEARNER_EVENTS), on_directory_events),
     reset=reset,
     description="Reporting's institutions and learners (pseudonymous), from directory's events.",
 )

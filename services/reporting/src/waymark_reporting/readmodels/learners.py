@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from waymark_reporting.adapters.tables import learners
-from waymark_reporting.readmodels.common import note_applied, rows_by_key, write_rows
+from waymark_reporting.readmodels.common import mark_stale, note_applied, rows_by_key, write_rows
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 
 ENROLLED = qualified_type("directory", "LearnerEnrolled")
@@ -50,6 +50,9 @@ def on_learner_events(events: Sequence[RecordedEvent], conn: Connection, subscri
         if after is not None:
             changed[learner_id] = after
     write_rows(conn, learners, learners.c.learner_id, changed, set(known))
+    # Where they were (a move takes their evidence away) and where they are now.
+    moved_from = (known[k]["institution_id"] for k in changed if k in known)
+    mark_stale(conn, [*moved_from, *(row["institution_id"] for row in changed.values())])
     note_applied(conn, subscription, events)
 
 

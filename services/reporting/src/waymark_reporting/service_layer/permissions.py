@@ -11,6 +11,10 @@
   careers advisers and senior leaders, administrators and API clients with
   ``reporting:read``, as directory lets them see the roster. Not governors (their
   reports are aggregates), nor hub or trust leads (roll-ups only, never pupil-level);
+* **roll-ups** (a Careers Hub's, a trust's, a local authority's, a region's, the
+  nation's: aggregates only, never pupil-level): the hub's leads their hub, the trust's
+  leads their trust, platform administrators every scope (:func:`can_read_rollup`).
+  Careers leaders, governors, API clients and share links get none;
 * **an Ofsted share link** (scope ``ofsted_pack:read``) reads nothing here but the
   Ofsted pack of its one institution (:func:`can_read_ofsted_pack`; the pack comes
   with the reports).
@@ -128,3 +132,33 @@ def readable_institutions(principal: Principal | None) -> set[str] | None:
         return None
     roles = DASHBOARD_READERS if principal.kind == PERSON else (API_CLIENT,)
     return principal.scope_ids(INSTITUTION, *roles)
+
+
+ROLLUP_HUB, ROLLUP_TRUST = "hub", "trust"
+
+
+def can_read_rollup(principal: Principal | None, kind: str, name: str | None = None) -> bool:
+    """The roll-up of a scope (``kind``: nation, region, local_authority, hub, trust)."""
+    if not _person(principal):
+        return False
+    assert principal is not None
+    if is_admin(principal):
+        return True
+    if kind == ROLLUP_HUB:
+        return name is not None and principal.has_role(HUB_LEAD, scope_type=HUB, scope_id=name)
+    if kind == ROLLUP_TRUST:
+        return name is not None and principal.has_role(TRUST_LEAD, scope_type=TRUST, scope_id=name)
+    return False
+
+
+def readable_rollups(principal: Principal | None) -> dict[str, list[str]]:
+    """The roll-ups to offer ``principal`` on the home page: ``{"nation": ["England"]
+    for administrators, "hubs": [names], "trusts": [names]}``."""
+    if not _person(principal):
+        return {"nation": [], "hubs": [], "trusts": []}
+    assert principal is not None
+    return {
+        "nation": ["England"] if is_admin(principal) else [],
+        "hubs": sorted(principal.scope_ids(HUB, HUB_LEAD)),
+        "trusts": sorted(principal.scope_ids(TRUST, TRUST_LEAD)),
+    }

@@ -65,6 +65,8 @@ def audit_events(parameters: Parameters, institutions: Sequence[Institution]) ->
             evaluation_days(year, parameters.evaluations_per_year)
         ):
             when = day(year, month, day_of_month)
+            if not parameters.happened(when):
+                return
             log.at(datetime(when.year, when.month, when.day, 8))
             progress = offset * parameters.evaluations_per_year + number
             for institution in institutions:

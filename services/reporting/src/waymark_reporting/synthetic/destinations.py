@@ -40,6 +40,8 @@ def destinations_events(
     log = SourceLog("destinations", parameters.seed, parameters.validate_every)
     for year in parameters.academic_years[1:]:
         left = year - 1
+        if not parameters.happened(day(year, 10, 1)):
+            break
         log.at(datetime(year, 10, 1, 8))
         judged = []
         for institution in institutions:
@@ -50,6 +52,8 @@ def destinations_events(
                 for learner in _leavers(parameters, institution, left, year_group, generator):
                     yield from _recorded(log, institution, learner, point, left=left, year=year)
                     judged.append((institution, learner, point))
+        if not parameters.happened(day(year, 4, 20)):
+            break
         log.at(datetime(year + 1, 4, 20, 8))
         for institution, learner, point in judged:
             yield from _judged(log, institution, learner, point, left=left, year=year)

@@ -25,10 +25,14 @@ def directory_events(parameters: Parameters, institutions: Sequence[Institution]
             institution.institution_id,
         )
     for offset, year in enumerate(parameters.academic_years):
+        if not parameters.happened(day(year, 9, 2)):
+            break
         log.at(datetime(year, 9, 2, 7))
         leavers: list[tuple[str, str]] = []  # (institution id, learner id), for July
         for institution in institutions:
             yield from _september(log, parameters.seed, institution, year, leavers, first=offset == 0)
+        if not parameters.happened(day(year, 7, 22)):
+            break
         log.at(datetime(year + 1, 7, 22, 16))
         leaving = day(year, 7, 21).isoformat()
         for ident, learner_id in leavers:

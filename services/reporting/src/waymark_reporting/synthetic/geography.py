@@ -10,6 +10,7 @@ starts from; 96% of institutions are in a hub (domain.md section 7).
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 REGIONS: dict[str, tuple[float, str, tuple[str, ...]]] = {
@@ -73,20 +74,38 @@ def hub_counts() -> dict[str, int]:
     return {region: max(1, round(HUBS * share)) for region, (share, _, _) in REGIONS.items()}
 
 
-def build_geography(institutions: int, generator: random.Random) -> Geography:
+def build_geography(
+    institutions: int,
+    generator: random.Random,
+    *,
+    named_hubs: Sequence[tuple[str, str]] = (),
+    named_trusts: Sequence[tuple[str, str]] = (),
+    codes: Sequence[tuple[str, str]] = (),
+) -> Geography:
+    """``named_hubs`` and ``named_trusts``: (region, name) pairs taking the places of a
+    region's first hubs and largest trusts (as many as it has); ``codes``: (authority,
+    code) pairs replacing the synthetic codes of authorities of those names."""
     authorities, weights, trusts, trust_weights = [], [], {}, {}
+    real_codes = dict(codes)
     for region_number, (region, (share, area, names)) in enumerate(REGIONS.items(), 1):
         hubs = hub_counts()[region]
-        hub_names = [f"{names[h]} Careers Hub" for h in range(hubs)]
+        hub_names = _named([f"{names[h]} Careers Hub" for h in range(hubs)], region, named_hubs)
         for number, name in enumerate(names):
-            code = f"E99{region_number:02d}{number + 1:04d}"
+            code = real_codes.get(name) or f"E99{region_number:02d}{number + 1:04d}"
             authorities.append(Authority(name, code, region, area, hub_names[number % hubs]))
             weights.append(share / len(names))
         # About one trust per six academies, sized unevenly (a few large, many small).
         count = max(2, round(institutions * share * 0.62 / 6))
-        trusts[region] = tuple(_trust_name(generator, region_number, t) for t in range(count))
+        invented = [_trust_name(generator, region_number, t) for t in range(count)]
+        trusts[region] = tuple(_named(invented, region, named_trusts))
         trust_weights[region] = tuple(1.0 / (1 + t) ** 0.7 for t in range(count))
     return Geography(tuple(authorities), tuple(weights), trusts, trust_weights)
+
+
+def _named(invented: list[str], region: str, named: Sequence[tuple[str, str]]) -> list[str]:
+    """``invented`` with its first places taken by the names given for ``region``."""
+    chosen = list(dict.fromkeys(name for where, name in named if where == region))[: len(invented)]
+    return chosen + [name for name in invented if name not in chosen][: len(invented) - len(chosen)]
 
 
 def _trust_name(generator: random.Random, region_number: int, number: int) -> str:

@@ -89,7 +89,13 @@ class Institution:
 
 def build_institutions(parameters: Parameters) -> list[Institution]:
     generator = rng(parameters.seed, "institutions")
-    geography = build_geography(parameters.institutions, generator)
+    geography = build_geography(
+        parameters.institutions,
+        generator,
+        named_hubs=parameters.hubs,
+        named_trusts=parameters.trusts,
+        codes=parameters.authority_codes,
+    )
     kinds, shares = list(TYPES), [row[0] for row in TYPES.values()]
     return [
         _institution(index, generator.choices(kinds, shares)[0], geography, generator, parameters)

@@ -5,6 +5,13 @@ Compass) over three academic years. Learners are scaled down: ``learners_per_yea
 is a mainstream school's year group (nationally about 200; 5 here makes a national
 dataset of about 900,000 events, some 1/40 of one real national year). ``sized()``
 chooses the institutions for a number of events.
+
+For the demo, a dataset can reach the present and join the real demo's places:
+``until`` leaves out what would happen after that day (activities after it stay
+planned, later evaluations, rosters, leavers and destinations are not yet recorded);
+``hubs`` and ``trusts`` name, per region, hubs and trusts that take the place of
+invented ones (so a demo hub lead's hub has synthetic members too); and
+``authority_codes`` gives local authorities (by name) their real codes.
 """
 
 from __future__ import annotations
@@ -26,6 +33,10 @@ class Parameters:
     # Every n-th event of each source is checked against its producer's contracts
     # (1: every event; 0: none).
     validate_every: int = 1000
+    until: date | None = None  # nothing after this day (None: every year in full)
+    hubs: tuple[tuple[str, str], ...] = ()  # (region, hub name): the region's first hubs
+    trusts: tuple[tuple[str, str], ...] = ()  # (region, trust name): its largest trusts
+    authority_codes: tuple[tuple[str, str], ...] = ()  # (authority name, its code)
 
     def with_(self, **changes: object) -> Parameters:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -33,6 +44,10 @@ class Parameters:
     @property
     def academic_years(self) -> list[int]:
         return [self.first_year + offset for offset in range(self.years)]
+
+    def happened(self, on: date) -> bool:
+        """Whether something on ``on`` has happened by ``until``."""
+        return self.until is None or on <= self.until
 
 
 def academic_year(start: int) -> str:

@@ -40,10 +40,14 @@ EXTRAS = {
     "parent_carer_event": 1,
 }  # fmt: skip
 COUNTED = {"lmi_session", "curriculum_lesson", "parent_carer_event"}  # by count, not by name
-SCHOOL_CORE = (("provider_encounter", 8), ("provider_encounter", 10), ("work_experience", 10),
-               ("guidance_meeting", 11), ("employer_talk", 9))  # fmt: skip
-COLLEGE_CORE = (("provider_encounter", 12), ("work_experience", 12), ("guidance_meeting", 13),
-                ("he_visit", 12), ("employer_talk", 13))  # fmt: skip
+# Two Provider Access encounters in Year 8 and two in Year 10: each mandatory phase
+# needs two (a school offering one a year would have no learner meeting it),
+SCHOOL_CORE = (("provider_encounter", 8), ("provider_encounter", 8), ("provider_encounter", 10),
+               ("provider_encounter", 10), ("work_experience", 10), ("guidance_meeting", 11),
+               ("employer_talk", 9))  # fmt: skip
+# and colleges offer one a year in Years 12 and 13, the third phase's two.
+COLLEGE_CORE = (("provider_encounter", 12), ("provider_encounter", 13), ("work_experience", 12),
+                ("guidance_meeting", 13), ("he_visit", 12), ("employer_talk", 13))  # fmt: skip
 MEANINGFUL = ["purpose_shared", "learning_outcomes", "two_way", "task_set", "feedback", "reflection"]
 OBJECTIVES = [
     {"objective_id": "obj-1", "text": "Every learner meets employers and sees workplaces each key stage."},
@@ -57,6 +61,8 @@ def planner_events(parameters: Parameters, institutions: Sequence[Institution]) 
     log = SourceLog("planner", parameters.seed, parameters.validate_every)
     plans: dict[int, str] = {}
     for year in parameters.academic_years:
+        if not parameters.happened(date(year, 9, 3)):
+            break
         log.at(datetime(year, 9, 3, 8))
         for institution in institutions:
             generator = rng(parameters.seed, "planner", institution.index, year)
@@ -85,6 +91,8 @@ def _year(  # noqa: PLR0917 (a plan's own facts)
         yield log.event("ActivityPlanned", activity, f"activity-{activity['activity_id']}", ident)
     engagement = 0.85 + 0.15 * math.tanh(institution.quality)
     for activity in sorted(activities, key=lambda a: str(a["date"])):
+        if not parameters.happened(date.fromisoformat(str(activity["date"]))):
+            break  # this and the rest are still to come: planned
         stream = f"activity-{activity['activity_id']}"
         base = {"activity_id": activity["activity_id"], "institution_id": ident}
         if generator.random() < CANCELLED:

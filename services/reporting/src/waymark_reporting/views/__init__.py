@@ -4,16 +4,23 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from waymark_reporting.adapters.tables import institutions
+from waymark_shared.db.engine import reading as read_snapshot
 from waymark_shared.service import ServiceRuntime
 
 
+def reading(runtime: ServiceRuntime) -> AbstractContextManager[Connection]:
+    """One snapshot, no lock (:func:`waymark_shared.db.engine.reading`): every read here."""
+    return read_snapshot(runtime.engine)
+
+
 def list_institutions(runtime: ServiceRuntime) -> list[dict]:
-    with runtime.engine.connect() as conn:
+    with reading(runtime) as conn:
         rows = conn.execute(select(institutions).order_by(institutions.c.name))
         return [dict(row._mapping) for row in rows]
 
@@ -24,7 +31,7 @@ def institutions_by_region(runtime: ServiceRuntime) -> list[dict]:
         .group_by(institutions.c.region)
         .order_by(institutions.c.region)
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime) as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
@@ -32,7 +39,7 @@ def all_freshness(runtime: ServiceRuntime, now: datetime | None = None) -> dict:
     """How current every read model is (see :mod:`.freshness`)."""
     from waymark_reporting.views.freshness import freshness
 
-    with runtime.engine.connect() as conn:
+    with reading(runtime) as conn:
         return freshness(conn, now)
 
 
@@ -46,5 +53,5 @@ def institutions_readable(
         query = query.where(
             t.institution_id.in_(sorted(ids)) | t.careers_hub.in_(sorted(hubs)) | t.trust.in_(sorted(trusts))
         )
-    with runtime.engine.connect() as conn:
+    with reading(runtime) as conn:
         return [dict(row._mapping) for row in conn.execute(query.order_by(t.name))]

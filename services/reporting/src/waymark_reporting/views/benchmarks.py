@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from waymark_reporting.adapters.tables import evaluation_benchmarks, evaluations
 from waymark_reporting.domain.calendar import academic_start_year
@@ -21,25 +21,29 @@ from waymark_reporting.domain.vocabulary import BENCHMARK_TITLES, BENCHMARKS
 
 SNAPSHOT_DAYS = ((12, 31), (3, 31), (7, 31))
 
+# Built once (building a statement costs more than running it on SQLite).
+_e, _b = evaluations.c, evaluation_benchmarks.c
+_EVALUATIONS = (
+    select(_e.evaluation_id, _e.completed_at, _e.framework_id, _e.evaluation_type, _e.benchmarks_achieved)
+    .where(_e.institution_id == bindparam("institution_id"))
+    .order_by(_e.completed_at, _e.evaluation_id)
+)
+_RESULTS = (
+    select(_b.evaluation_id, _b.number, _b.percentage, _b.achieved)
+    .join(evaluations, _e.evaluation_id == _b.evaluation_id)
+    .where(_e.institution_id == bindparam("institution_id"))
+)
+
 
 def evaluation_history(conn: Connection, institution_id: str) -> list[dict[str, Any]]:
     """Every completed evaluation, oldest first: ``{evaluation_id, completed_at,
     framework_id, evaluation_type, benchmarks_achieved, percentages: {n: % | None},
     achieved: {n: bool}}``."""
-    e, b = evaluations.c, evaluation_benchmarks.c
-    rows = conn.execute(
-        select(e.evaluation_id, e.completed_at, e.framework_id, e.evaluation_type, e.benchmarks_achieved)
-        .where(e.institution_id == institution_id)
-        .order_by(e.completed_at, e.evaluation_id)
-    ).all()
+    ident = {"institution_id": institution_id}
+    rows = conn.execute(_EVALUATIONS, ident).all()
     results: dict[str, dict[int, tuple[int | None, bool]]] = defaultdict(dict)
     if rows:
-        query = (
-            select(b.evaluation_id, b.number, b.percentage, b.achieved)
-            .join(evaluations, e.evaluation_id == b.evaluation_id)
-            .where(e.institution_id == institution_id)
-        )
-        for row in conn.execute(query):
+        for row in conn.execute(_RESULTS, ident):
             results[row.evaluation_id][row.number] = (row.percentage, bool(row.achieved))
     history = []
     for row in rows:

@@ -13,23 +13,25 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from waymark_reporting.adapters.tables import institutions
 from waymark_reporting.domain import evidence as ev
 from waymark_reporting.domain import provider_access as pal
 from waymark_reporting.domain.calendar import academic_year
-from waymark_reporting.views import benchmarks, delivery, evidence, freshness
+from waymark_reporting.views import benchmarks, delivery, evidence, freshness, reading
 from waymark_shared.service import ServiceRuntime
+
+_INSTITUTION = select(institutions).where(institutions.c.institution_id == bindparam("institution_id"))
 
 
 def institution(conn: Connection, institution_id: str) -> dict[str, Any] | None:
-    row = conn.execute(select(institutions).where(institutions.c.institution_id == institution_id)).first()
+    row = conn.execute(_INSTITUTION, {"institution_id": institution_id}).first()
     return dict(row._mapping) if row else None
 
 
 def institution_of(runtime: ServiceRuntime, institution_id: str) -> dict[str, Any] | None:
-    with runtime.engine.connect() as conn:
+    with reading(runtime) as conn:
         return institution(conn, institution_id)
 
 
@@ -46,7 +48,7 @@ def dashboard(
     ``worklist``: include the learners meeting none of the measures."""
     now = now or datetime.now(UTC)
     today = now.date()
-    with runtime.engine.connect() as conn:
+    with reading(runtime) as conn:
         found = institution(conn, institution_id)
         if found is None:
             return None
@@ -80,7 +82,7 @@ def worklist(
 ) -> list[dict[str, Any]]:
     """The learners on roll meeting none of the measures (pupil-level)."""
     today = (now or datetime.now(UTC)).date()
-    with runtime.engine.connect() as conn:
+    with reading(runtime) as conn:
         return evidence.worklist_rows(evidence.cohorts(conn, institution_id, today))
 
 
@@ -108,5 +110,5 @@ def provider_access_learners(
 ) -> list[dict[str, Any]]:
     """Each learner on roll's Provider Access phases (pupil-level), by year and form group."""
     today = (now or datetime.now(UTC)).date()
-    with runtime.engine.connect() as conn:
+    with reading(runtime) as conn:
         return evidence.learner_compliance_rows(evidence.cohorts(conn, institution_id, today))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from waymark_reporting.adapters.tables import activities, plans
 from waymark_reporting.domain.vocabulary import (
@@ -24,11 +24,20 @@ from waymark_reporting.domain.vocabulary import (
 from waymark_reporting.readmodels.activities import CANCELLED, DELIVERED
 from waymark_reporting.readmodels.common import numbers
 
+# Built once (building a statement costs more than running it on SQLite).
+_PLAN_YEARS = (
+    select(plans.c.academic_year).where(plans.c.institution_id == bindparam("institution_id")).distinct()
+)
+_a = activities.c
+_ACTIVITIES = select(
+    _a.activity_id, _a.title, _a.activity_type, _a.benchmarks, _a.year_groups, _a.term, _a.status,
+    _a.delivered_on, _a.named, _a.counted, _a.average_rating, _a.respondents, _a.provider_access,
+).where(_a.institution_id == bindparam("institution_id"), _a.academic_year == bindparam("academic_year"))  # fmt: skip
+
 
 def plan_years(conn: Connection, institution_id: str) -> list[str]:
     """The academic years the institution has a plan for, latest first."""
-    query = select(plans.c.academic_year).where(plans.c.institution_id == institution_id).distinct()
-    return sorted(conn.execute(query).scalars(), reverse=True)
+    return sorted(conn.execute(_PLAN_YEARS, {"institution_id": institution_id}).scalars(), reverse=True)
 
 
 def _tally(rows: list[Any], keys_of) -> dict[Any, dict[str, int]]:  # type: ignore[no-untyped-def]
@@ -43,13 +52,7 @@ def _tally(rows: list[Any], keys_of) -> dict[Any, dict[str, int]]:  # type: igno
 
 
 def delivery(conn: Connection, institution_id: str, academic_year: str) -> dict[str, Any]:
-    a = activities.c
-    rows = conn.execute(
-        select(
-            a.activity_id, a.title, a.activity_type, a.benchmarks, a.year_groups, a.term, a.status,
-            a.delivered_on, a.named, a.counted, a.average_rating, a.respondents, a.provider_access,
-        ).where(a.institution_id == institution_id, a.academic_year == academic_year)
-    ).all()  # fmt: skip
+    rows = conn.execute(_ACTIVITIES, {"institution_id": institution_id, "academic_year": academic_year}).all()
     live = [row for row in rows if row.status != CANCELLED]
     by_benchmark = _tally(live, lambda row: numbers(row.benchmarks))
     by_year = _tally(live, lambda row: numbers(row.year_groups))

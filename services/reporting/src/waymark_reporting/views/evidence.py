@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, bindparam, or_, select
 
 from waymark_reporting.adapters.tables import activities, learners, participation
 from waymark_reporting.domain import evidence as ev
@@ -35,14 +35,29 @@ class Cohorts:
     compliance: list[pal.LearnerCompliance]
 
 
+# Statements built once (building one costs more than running it on SQLite), their
+# values bound at each call.
+_ON_ROLL = (
+    select(learners.c.learner_id, learners.c.year_group, learners.c.cohort, learners.c.form_group)
+    .where(learners.c.institution_id == bindparam("institution_id"), learners.c.on_roll.is_(True))
+    .order_by(learners.c.year_group, learners.c.form_group, learners.c.learner_id)
+)
+_p = participation.c
+_ENCOUNTERS = select(
+    _p.learner_id, _p.activity_id, _p.activity_type, _p.delivered_on, _p.provider_access
+).where(
+    _p.learner_id.in_(bindparam("ids", expanding=True)),
+    or_(_p.activity_type.in_(sorted(ev.EVIDENCE_TYPES)), _p.provider_access.is_(True)),
+)
+_OFFERED = select(activities.c.activity_id, activities.c.delivered_on, activities.c.year_groups).where(
+    activities.c.institution_id == bindparam("institution_id"),
+    activities.c.status == DELIVERED,
+    activities.c.provider_access.is_(True),
+)
+
+
 def learners_on_roll(conn: Connection, institution_id: str) -> list[Learner]:
-    t = learners.c
-    query = (
-        select(t.learner_id, t.year_group, t.cohort, t.form_group)
-        .where(t.institution_id == institution_id, t.on_roll.is_(True))
-        .order_by(t.year_group, t.form_group, t.learner_id)
-    )
-    return [Learner(*row) for row in conn.execute(query)]
+    return [Learner(*row) for row in conn.execute(_ON_ROLL, {"institution_id": institution_id})]
 
 
 def encounters_of(conn: Connection, learner_ids: Sequence[str]) -> list[Encounter]:
@@ -50,17 +65,11 @@ def encounters_of(conn: Connection, learner_ids: Sequence[str]) -> list[Encounte
     types that are evidence or Provider Access encounters: participation rows carry
     the activity's type, date and flag, read by learner id through the table's key, a
     chunk of ids a query (so the plan does not depend on statistics)."""
-    p = participation.c
     found = []
     days: dict[str, date] = {}  # delivered_on -> date, parsed once a day
     for start in range(0, len(learner_ids), CHUNK):
-        query = select(p.learner_id, p.activity_id, p.activity_type, p.delivered_on, p.provider_access).where(
-            p.learner_id.in_(learner_ids[start : start + CHUNK]),
-            or_(p.activity_type.in_(sorted(ev.EVIDENCE_TYPES)), p.provider_access.is_(True)),
-        )
-        for learner_id, activity_id, activity_type, delivered_on, provider_access in conn.execute(
-            query
-        ).all():
+        rows = conn.execute(_ENCOUNTERS, {"ids": list(learner_ids[start : start + CHUNK])}).all()
+        for learner_id, activity_id, activity_type, delivered_on, provider_access in rows:
             day = days.get(delivered_on)
             if day is None:
                 day = days[delivered_on] = date.fromisoformat(delivered_on)
@@ -69,15 +78,11 @@ def encounters_of(conn: Connection, learner_ids: Sequence[str]) -> list[Encounte
 
 
 def offered_encounters(conn: Connection, institution_id: str) -> list[pal.OfferedEncounter]:
-    a = activities.c
-    query = select(a.activity_id, a.delivered_on, a.year_groups).where(
-        a.institution_id == institution_id, a.status == DELIVERED, a.provider_access.is_(True)
-    )
     return [
         pal.OfferedEncounter(
             r.activity_id, date.fromisoformat(r.delivered_on), frozenset(numbers(r.year_groups))
         )
-        for r in conn.execute(query)
+        for r in conn.execute(_OFFERED, {"institution_id": institution_id})
     ]
 
 

@@ -28,6 +28,16 @@ SUBSCRIPTION_SOURCES = (
 )
 
 
+# Built once (building a statement costs more than running it on SQLite).
+_LAST = select(source_freshness)
+_p = subscription_positions.c
+_APPLIED = (
+    select(_p.subscription, _p.source, func.max(_p.updated_at).label("updated_at"))
+    .where(_p.subscription.in_([name for name, _ in SUBSCRIPTION_SOURCES]))
+    .group_by(_p.subscription, _p.source)
+)
+
+
 def _moment(text: str | None) -> datetime | None:
     if not text:
         return None
@@ -40,16 +50,8 @@ def freshness(conn: Connection, now: datetime | None = None) -> dict[str, Any]:
     last_event_time, applied_at, lag_seconds, age_seconds}]}``; a source nothing has
     been applied from has None for the times."""
     now = now or datetime.now(UTC)
-    p = subscription_positions.c
-    last = {(r.subscription, r.source): r for r in conn.execute(select(source_freshness))}
-    applied = {
-        (r.subscription, r.source): r.updated_at
-        for r in conn.execute(
-            select(p.subscription, p.source, func.max(p.updated_at).label("updated_at"))
-            .where(p.subscription.in_([name for name, _ in SUBSCRIPTION_SOURCES]))
-            .group_by(p.subscription, p.source)
-        )
-    }
+    last = {(r.subscription, r.source): r for r in conn.execute(_LAST)}
+    applied = {(r.subscription, r.source): r.updated_at for r in conn.execute(_APPLIED)}
     sources = []
     for subscription, source in SUBSCRIPTION_SOURCES:
         row = last.get((subscription, source))

@@ -1,4 +1,5 @@
-"""How pages word dates, times, ages and shares (dates and times in England's time)."""
+"""How reporting words dates, times, ages and shares, on pages and in reports (dates and
+times in England's time)."""
 
 from __future__ import annotations
 
