@@ -5,12 +5,16 @@ against the national shape; each says how current it is."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from report_world import build_with_destinations
 from reporting_world import NOW
 
 from waymark_reporting.domain import national
 from waymark_reporting.exports.document import Chart, Checklist, Document, KeyFigures, Table
+from waymark_reporting.readmodels.activities import SUBSCRIPTION as PLANNER
+from waymark_reporting.readmodels.institutions import SUBSCRIPTION as DIRECTORY
 from waymark_reporting.reports.destinations import cohorts, destinations_report
 from waymark_reporting.reports.evaluation import evaluation_report
 from waymark_reporting.reports.governors import governors_report
@@ -79,7 +83,7 @@ def test_the_ofsted_pack_checklists_say_what_waymark_can_and_cannot_tell(runtime
 
     statuses = [item.status for item in website.items]
     assert statuses == ["check", "check", "check", "check", "check"]
-    assert "careers leader" in website.items[0].label and "does not hold" in website.items[0].evidence
+    assert "careers leader" in website.items[0].label and "No one holds the careers leader role" in website.items[0].evidence
     assert "The 2026/27 plan has 4 activities for BM5, BM7, BM8" in website.items[1].evidence
     assert "2 benchmark evaluations" in website.items[2].evidence
     assert "1 provider encounter delivered" in website.items[4].evidence
@@ -248,3 +252,76 @@ def test_the_destinations_report_and_year_13_leavers(runtime, world, destination
     )
     assert year_13[national.GROUPS[national.OTHER_EDUCATION]] == (100,)  # no national shape after 16-18
     assert rows_by_first(table(report, "destinations-16-18", "Sustained"))["2025/26"][-1] == 100
+
+
+def test_the_ofsted_pack_states_the_plans_written_objectives_as_they_now_stand(
+    runtime, deliver, directory_log, planner_log
+):
+    school = directory_log.registered("Brookside School")
+    first = {"objective_id": "o1", "text": "Every Year 10 meets an employer"}
+    second = {"objective_id": "o2", "text": "Two provider encounters for every Year 8"}
+    plan = planner_log.plan(school, objectives=[first])
+    deliver(directory_log, planner_log)
+
+    def written() -> list[str]:
+        found = table(ofsted_pack(runtime, school, now=NOW), "intent", "The 2026/27 plan's objectives")
+        return [text for _, text in found.rows]
+
+    assert written() == [first["text"]]
+
+    def changed(objectives):  # type: ignore[no-untyped-def]
+        data = {"plan_id": plan, "institution_id": school, "objectives": objectives}
+        return planner_log._plan_event("PlanObjectivesChanged", plan, data)
+
+    earlier = changed([second])
+    changed([first, second])
+    deliver(planner_log)
+    assert written() == [first["text"], second["text"]]
+
+    # The earlier change applied again after the later one (a parked event retried, say)
+    # changes nothing.
+    with runtime.engine.begin() as conn:
+        PLANNER.batch_handlers[earlier.type]([earlier], conn)
+    assert written() == [first["text"], second["text"]]
+
+
+def test_the_ofsted_pack_says_when_the_plan_has_no_written_objectives(runtime, world):
+    written = table(ofsted_pack(runtime, world.school, now=NOW), "intent", "The 2026/27 plan's objectives")
+    assert written.rows == () and "no written objectives" in written.empty
+
+
+def _role(directory_log, name: str, account: str, institution_id: str, role: str = "careers_leader"):  # type: ignore[no-untyped-def]
+    data = {"account_id": account, "role": role, "scope_type": "institution", "scope_id": institution_id}
+    data |= {"granted_by": None} if name == "RoleGranted" else {"revoked_by": "admin"}
+    return directory_log.append(name, data, stream_id=f"account-{account}", subject=institution_id)
+
+
+def _item(checklist: Checklist, starts: str):  # type: ignore[no-untyped-def]
+    return next(item for item in checklist.items if item.label.startswith(starts))
+
+
+def test_the_checklists_know_whether_a_careers_leader_is_appointed(runtime, world, deliver, directory_log):
+    def items():  # type: ignore[no-untyped-def]
+        website = blocks_of(ofsted_pack(runtime, world.school, now=NOW), "checklist", Checklist)[0]
+        governors = blocks_of(governors_report(runtime, world.school, now=NOW), "compliance", Checklist)[0]
+        return _item(website, "The careers leader's name"), _item(governors, "Is a careers leader appointed")
+
+    website, governors = items()
+    assert (website.status, governors.status) == ("check", "check")
+    assert "No one holds the careers leader role" in website.evidence
+
+    account = str(uuid.uuid4())
+    granted = _role(directory_log, "RoleGranted", account, world.school)
+    _role(directory_log, "RoleGranted", str(uuid.uuid4()), world.school, role="governor")
+    deliver(directory_log)
+    website, governors = items()
+    assert governors.status == "met" and "1 account holds the careers leader role" in governors.evidence
+    assert website.status == "check" and "email address and a telephone number" in website.evidence
+
+    _role(directory_log, "RoleRevoked", account, world.school)
+    deliver(directory_log)
+    assert items()[1].status == "check"
+    # The grant applied again after its revocation (a parked event retried) changes nothing.
+    with runtime.engine.begin() as conn:
+        DIRECTORY.batch_handlers[granted.type]([granted], conn)
+    assert items()[1].status == "check"

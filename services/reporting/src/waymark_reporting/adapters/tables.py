@@ -43,6 +43,21 @@ learners = Table(
     Column("stream_version", Integer, nullable=False),
 )
 
+# -- who holds the careers leader role at an institution (directory's role events) ------
+# Staff by account id only (no name or contact detail): for the Ofsted pack's website
+# checklist and the governors' "is a careers leader appointed?".
+
+careers_leaders = Table(
+    "careers_leaders",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
+    Column("account_id", String(36), primary_key=True),
+    Column("holds", Boolean, nullable=False),
+    # The account stream's version last applied: an older grant or revocation arriving
+    # again changes nothing.
+    Column("stream_version", Integer, nullable=False),
+)
+
 # -- audit's completed evaluations ----------------------------------------------------
 
 evaluations = Table(
@@ -74,6 +89,10 @@ plans = Table(
     Column("plan_id", String(36), primary_key=True),
     Column("institution_id", String(36), nullable=False, index=True),
     Column("academic_year", String(7), nullable=False),
+    # The plan's written objectives, a JSON list of their texts ("[]" for none), and the
+    # plan stream's version they are from: only a later change replaces them.
+    Column("objectives", Text, nullable=False, server_default=text("'[]'")),
+    Column("objectives_version", Integer, nullable=False, server_default=text("0")),
 )
 
 activities = Table(
@@ -190,7 +209,7 @@ stale_summaries = Table(
     Column("institution_id", String(36), primary_key=True),
 )
 
-DIRECTORY_TABLES = (institutions, learners)
+DIRECTORY_TABLES = (institutions, learners, careers_leaders)
 AUDIT_TABLES = (evaluations, evaluation_benchmarks)
 PLANNER_TABLES = (plans, activities, participation, participation_counts)
 DESTINATIONS_TABLES = (destinations,)

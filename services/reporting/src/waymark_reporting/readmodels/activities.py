@@ -14,6 +14,7 @@ query per table and written with one ``executemany`` per statement.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,6 +52,8 @@ def _type(name: str) -> str:
 
 
 PLAN_CREATED = _type("PlanCreated")
+PLAN_OBJECTIVES_CHANGED = _type("PlanObjectivesChanged")
+PLAN_EVENTS = (PLAN_CREATED, PLAN_OBJECTIVES_CHANGED)
 ACTIVITY_PLANNED = _type("ActivityPlanned")
 ACTIVITY_UPDATED = _type("ActivityUpdated")
 ACTIVITY_LOGGED = _type("ActivityLogged")
@@ -89,12 +92,13 @@ class _Batch:
 
     def __init__(self, conn: Connection, events: Sequence[RecordedEvent]):
         activity_ids = {str(e.data["activity_id"]) for e in events if e.type in ACTIVITY_EVENTS}
-        plan_ids = {str(e.data["plan_id"]) for e in events if e.type == ACTIVITY_PLANNED}
+        plan_ids = {str(e.data["plan_id"]) for e in events if e.type in (ACTIVITY_PLANNED, *PLAN_EVENTS)}
         self.conn = conn
         self.known_activities = rows_by_key(conn, activities, activities.c.activity_id, activity_ids)
         self.activities: dict[str, dict[str, Any]] = {}
         self.known_plans = rows_by_key(conn, plans, plans.c.plan_id, plan_ids)
         self.new_plans: dict[str, dict[str, Any]] = {}
+        self.objectives: dict[str, tuple[int, str]] = {}  # known plan -> (version, JSON)
         # Learners added to and removed from each activity's participation.
         self.added: dict[str, set[str]] = {}
         self.removed: dict[str, set[str]] = {}
@@ -129,6 +133,12 @@ class _Batch:
             fresh = [row for key, row in self.new_plans.items() if key not in known]
             if fresh:
                 conn.execute(plans.insert(), fresh)
+        for plan_id, (version, objectives) in self.objectives.items():
+            conn.execute(
+                update(plans)
+                .where(plans.c.plan_id == plan_id, plans.c.objectives_version < version)
+                .values(objectives=objectives, objectives_version=version)
+            )
         write_rows(conn, activities, activities.c.activity_id, self.activities, set(self.known_activities))
         self._mark_stale()  # before the learners of an activity logged again are replaced
         self._write_participation()
@@ -198,6 +208,10 @@ class _Batch:
             )
 
 
+def _objectives(event: RecordedEvent) -> str:
+    return json.dumps([objective["text"] for objective in event.data["objectives"]])
+
+
 def on_plan_created(batch: _Batch, event: RecordedEvent) -> None:
     data = event.data
     plan_id = str(data["plan_id"])
@@ -206,7 +220,24 @@ def on_plan_created(batch: _Batch, event: RecordedEvent) -> None:
             "plan_id": plan_id,
             "institution_id": str(data["institution_id"]),
             "academic_year": data["academic_year"],
+            "objectives": _objectives(event),
+            "objectives_version": event.stream_version,
         }
+
+
+def on_objectives_changed(batch: _Batch, event: RecordedEvent) -> None:
+    """The whole list as it now stands; an older change arriving late changes nothing."""
+    plan_id = str(event.data["plan_id"])
+    new = batch.new_plans.get(plan_id)
+    if new is not None:
+        if new["objectives_version"] < event.stream_version:
+            new.update(objectives=_objectives(event), objectives_version=event.stream_version)
+        return
+    if plan_id not in batch.known_plans:
+        raise UnknownActivity(event, "plan")
+    earlier = batch.objectives.get(plan_id, (0, ""))[0]
+    if earlier < event.stream_version:
+        batch.objectives[plan_id] = (event.stream_version, _objectives(event))
 
 
 def _fields(values: dict[str, Any], changes: dict[str, Any]) -> None:
@@ -286,6 +317,9 @@ def on_planner_events(events: Sequence[RecordedEvent], conn: Connection) -> None
         if event.type == PLAN_CREATED:
             on_plan_created(batch, event)
             continue
+        if event.type == PLAN_OBJECTIVES_CHANGED:
+            on_objectives_changed(batch, event)
+            continue
         row = batch.activity(event)
         if row is None:
             continue
@@ -320,7 +354,7 @@ def reset(conn: Connection) -> None:
 
 SUBSCRIPTION = Subscription(
     name=NAME,
-    batch_handlers=dict.fromkeys((PLAN_CREATED, *ACTIVITY_EVENTS), on_planner_events),
+    batch_handlers=dict.fromkeys((*PLAN_EVENTS, *ACTIVITY_EVENTS), on_planner_events),
     reset=reset,
     description="Plans, activities, participation and ratings, from planner's events.",
 )

@@ -1,5 +1,6 @@
-"""Institutions (and, through :mod:`.learners`, learners) as reporting knows them, from
-directory's events: the ``reporting`` subscription.
+"""Institutions (and, through :mod:`.learners` and :mod:`.careers_leaders`, learners and
+who holds the careers leader role) as reporting knows them, from directory's events:
+the ``reporting`` subscription.
 
 Each row records the version of the institution's stream it was last brought to, and
 a handler changes a row only with a later event of that stream: an event delivered or
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from waymark_reporting.adapters.tables import CLOSED, DIRECTORY_TABLES, OPEN, institutions
+from waymark_reporting.readmodels.careers_leaders import ROLE_EVENTS, on_role_events
 from waymark_reporting.readmodels.common import forget_applied, forget_summaries, note_applied
 from waymark_reporting.readmodels.learners import LEARNER_EVENTS, on_learner_events
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
@@ -113,15 +115,18 @@ INSTITUTION_HANDLERS = {
 
 
 def on_directory_events(events: Sequence[RecordedEvent], conn: Connection) -> None:
-    """A batch of directory's events: institutions' one by one, learners' together (the
-    two touch different rows, so the order between them does not matter), and the last
-    event noted once. An error fails the batch, and the runner applies it again one
+    """A batch of directory's events: institutions' one by one, careers leaders' and
+    learners' together (each touches its own rows, so the order between them does not
+    matter), and the last event noted once. An error fails the batch, and the runner applies it again one
     event at a time, parking only the one that fails."""
     for event in events:
         handler = INSTITUTION_HANDLERS.get(event.type)
         if handler is not None:
             handler(event, conn)
-    learner_events = [event for event in events if event.type not in INSTITUTION_HANDLERS]
+    role_events = [event for event in events if event.type in ROLE_EVENTS]
+    if role_events:
+        on_role_events(role_events, conn)
+    learner_events = [event for event in events if event.type in LEARNER_EVENTS]
     if learner_events:
         on_learner_events(learner_events, conn, NAME)
     note_applied(conn, NAME, events)
@@ -136,7 +141,7 @@ def reset(conn: Connection) -> None:
 
 SUBSCRIPTION = Subscription(
     name=NAME,
-    batch_handlers=dict.fromkeys((*INSTITUTION_HANDLERS, *LEARNER_EVENTS), on_directory_events),
+    batch_handlers=dict.fromkeys((*INSTITUTION_HANDLERS, *ROLE_EVENTS, *LEARNER_EVENTS), on_directory_events),
     reset=reset,
     description="Reporting's institutions and learners (pseudonymous), from directory's events.",
 )

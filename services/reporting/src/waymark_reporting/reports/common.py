@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from waymark_reporting.domain.calendar import academic_start_year, academic_year
 from waymark_reporting.domain.vocabulary import BENCHMARK_TITLES, BENCHMARKS
 from waymark_reporting.exports.document import Chart, Document, Paragraph, Section, Table
-from waymark_reporting.reports.queries import delivered_activities
+from waymark_reporting.reports.queries import delivered_activities, plan_objectives
 from waymark_reporting.views import benchmarks, delivery, reading
 from waymark_reporting.views import freshness as freshness_views
 from waymark_reporting.views.dashboard import institution
@@ -26,13 +26,15 @@ Builder = Callable[[Connection, dict[str, Any], datetime], Document]
 @dataclass(frozen=True)
 class Programme:
     """What every report starts from: the benchmark history and its latest results, the
-    plan year shown (this year's, else the latest), its delivery and delivered activities."""
+    plan year shown (this year's, else the latest), its delivery, delivered activities
+    and written objectives."""
 
     history: list[dict[str, Any]]
     latest: dict[str, Any] | None
     plan_year: str | None
     plan: dict[str, Any] | None
     delivered: list[dict[str, Any]]
+    objectives: list[str]
 
 
 def programme(conn: Connection, institution_id: str, today: date) -> Programme:
@@ -44,6 +46,7 @@ def programme(conn: Connection, institution_id: str, today: date) -> Programme:
         chosen,
         delivery.delivery(conn, institution_id, chosen) if chosen else None,
         delivered_activities(conn, institution_id, chosen) if chosen else [],
+        plan_objectives(conn, institution_id, chosen) if chosen else [],
     )
 
 

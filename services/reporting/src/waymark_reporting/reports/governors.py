@@ -22,8 +22,10 @@ from waymark_reporting.exports.document import (
     Section,
     Table,
 )
+from waymark_reporting.readmodels import careers_leaders
 from waymark_reporting.reports import blocks, common
 from waymark_reporting.reports import destinations as destination_report
+from waymark_reporting.reports.ofsted_checks import careers_leader_item
 from waymark_reporting.views import evidence
 from waymark_reporting.wording import day
 from waymark_shared.service import ServiceRuntime
@@ -49,7 +51,7 @@ def build(conn: Connection, found: dict[str, Any], now: datetime) -> Document:
     label = f"{TERM_LABELS[term]} {academic_year(today)}"
     sections = (
         _progress(label, term, plan, since),
-        _compliance(latest, by_year, compliance),
+        _compliance(latest, by_year, compliance, careers_leaders.holding(conn, institution_id)),
         _risks(today, latest, compliance, leavers),
         _changes(began, history, since),
     )
@@ -102,7 +104,7 @@ def _guidance(by_year: list[dict[str, Any]]) -> ChecklistItem:
 
 
 def _compliance(
-    latest: dict[str, Any] | None, by_year: list[dict[str, Any]], pal_rows: list[dict[str, Any]]
+    latest: dict[str, Any] | None, by_year: list[dict[str, Any]], pal_rows: list[dict[str, Any]], leaders: int
 ) -> Section:
     if latest:
         not_yet = [
@@ -130,6 +132,8 @@ def _compliance(
     checklist = Checklist(
         "The governors' questions",
         (
+            careers_leader_item("Is a careers leader appointed, on or with access to the senior team?", leaders,
+                                then="Check they sit on, or report to, the senior leadership team."),
             benchmark_item,
             pal_item,
             _guidance(by_year),

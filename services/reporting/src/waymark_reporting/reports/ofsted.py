@@ -19,6 +19,7 @@ from waymark_reporting.domain import evidence as ev
 from waymark_reporting.domain import provider_access as pal
 from waymark_reporting.domain.calendar import academic_year
 from waymark_reporting.exports.document import Document, KeyFigures, Paragraph, Section, Table
+from waymark_reporting.readmodels import careers_leaders
 from waymark_reporting.reports import blocks, common
 from waymark_reporting.reports import destinations as destination_report
 from waymark_reporting.reports.ofsted_checks import inspector_checklist, website_checklist
@@ -46,6 +47,7 @@ def build(conn: Connection, found: dict[str, Any], now: datetime) -> Document:
         website_checklist(
             year=year, plan_year=chosen, delivery=plan, history=history,
             destination_cohorts=sum(len(v) for v in destinations.values()), provider_encounters=encounters,
+            careers_leaders=careers_leaders.holding(conn, institution_id),
         ),
         inspector_checklist(
             today=today, history=history, destinations=destinations, provider_access=compliance,
@@ -54,7 +56,7 @@ def build(conn: Connection, found: dict[str, Any], now: datetime) -> Document:
     )  # fmt: skip
     sections = (
         _summary(latest, plan, len(cohorts.learners)),
-        _intent(chosen, plan),
+        _intent(chosen, plan, read.objectives),
         _implementation(plan, delivered, by_year),
         _impact(history, plan),
         *destination_report.sections_of(destinations),
@@ -102,7 +104,7 @@ def _summary(latest: dict[str, Any] | None, plan: dict[str, Any] | None, learner
     return Section("Summary", (lead, KeyFigures(tuple(figures))), "summary")
 
 
-def _intent(year: str | None, plan: dict[str, Any] | None) -> Section:
+def _intent(year: str | None, plan: dict[str, Any] | None, objectives: list[str]) -> Section:
     if plan is None:
         return Section("Intent", (Paragraph("There is no careers plan yet."),), "intent")
     targeted = [row for row in plan["by_benchmark"] if row["planned"]]
@@ -119,8 +121,14 @@ def _intent(year: str | None, plan: dict[str, Any] | None) -> Section:
         tuple((common.benchmark_title(row["benchmark"]), row["planned"]) for row in plan["by_benchmark"]),
         numeric=frozenset({1}),
     )
-    note = Paragraph("The plan's written objectives are kept with the plan in the planner.", "note")
-    return Section("Intent", (aims, table, note), "intent")
+    written = Table(
+        f"The {year} plan's objectives",
+        ("", "Objective"),
+        tuple((number, text) for number, text in enumerate(objectives, start=1)),
+        numeric=frozenset({0}),
+        empty="The plan has no written objectives yet: add them in the planner.",
+    )
+    return Section("Intent", (aims, written, table), "intent")
 
 
 def _implementation(

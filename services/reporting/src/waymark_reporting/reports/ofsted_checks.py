@@ -11,7 +11,7 @@ not there (no plan to summarise, nothing measured).
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from waymark_reporting.exports.document import Checklist, ChecklistItem
 from waymark_reporting.reports.destinations import KS4, CohortDestinations
@@ -20,9 +20,26 @@ from waymark_reporting.wording import day
 RECENT_EVALUATION = timedelta(days=183)  # "a recent Compass (within 6 months)"
 
 
+def careers_leader_item(
+    label: str, leaders: int, *, then: str, status: Literal["met", "check"] = "met"
+) -> ChecklistItem:
+    """Whether anyone holds the careers leader role in Waymark: ``status`` if so, with
+    ``then`` (what is left to check); "check" if not (one may be appointed without
+    using Waymark)."""
+    if leaders:
+        holders = f"{leaders} account{'s hold' if leaders != 1 else ' holds'}"
+        return ChecklistItem(label, status, f"{holders} the careers leader role in Waymark. {then}")
+    return ChecklistItem(
+        label,
+        "check",
+        "No one holds the careers leader role in Waymark: check a careers leader is appointed "
+        "(the statutory guidance expects one) and invite them in directory.",
+    )
+
+
 def website_checklist(
     *, year: str, plan_year: str | None, delivery: dict[str, Any] | None, history: list[dict[str, Any]],
-    destination_cohorts: int, provider_encounters: int,
+    destination_cohorts: int, provider_encounters: int, careers_leaders: int,
 ) -> Checklist:  # fmt: skip
     planned = delivery["totals"]["planned"] if delivery else 0
     if plan_year == year and planned:
@@ -62,11 +79,12 @@ def website_checklist(
     return Checklist(
         "Statutory careers information on the website",
         (
-            ChecklistItem(
+            careers_leader_item(
                 "The careers leader's name, email address and telephone number",
-                "check",
-                "Waymark does not hold staff contact details for reports: check the careers page names the "
-                "careers leader with an email address and a telephone number.",
+                careers_leaders,
+                status="check",
+                then="Waymark does not hold staff contact details for reports: check the careers page names "
+                "the careers leader with an email address and a telephone number.",
             ),
             programme,
             impact,

@@ -1,16 +1,26 @@
-"""The reads reports need beyond the dashboard's views: an academic year's activities
-one by one, and destinations counted per leaving cohort by the database (no learner's
+"""The reads reports need beyond the dashboard's views: a plan's written objectives, an
+academic year's activities one by one, and destinations counted per leaving cohort by the database (no learner's
 row leaves it)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from waymark_reporting.adapters.tables import activities, destinations
+from waymark_reporting.adapters.tables import activities, destinations, plans
 from waymark_reporting.readmodels.activities import DELIVERED
 from waymark_reporting.readmodels.common import numbers
+
+
+def plan_objectives(conn: Connection, institution_id: str, academic_year: str) -> list[str]:
+    """The written objectives of the institution's plan for the year, in the plan's order."""
+    p = plans.c
+    found = conn.execute(
+        select(p.objectives).where(p.institution_id == institution_id, p.academic_year == academic_year)
+    ).scalar()
+    return json.loads(found) if found else []
 
 
 def delivered_activities(conn: Connection, institution_id: str, academic_year: str) -> list[dict[str, Any]]:
