@@ -304,3 +304,37 @@ def test_a_chart_without_figures_says_so_in_every_format(chart):
         assert sheet["A4"].value == "No figures yet." and not sheet._charts
     text = PdfReader(io.BytesIO(render(document, "pdf"))).pages[0].extract_text()
     assert "No figures yet" in text or "No figures yet." in text
+
+
+def _typed(text: str) -> Document:
+    """A report with ``text`` where people type (an objective, an activity's title)."""
+    table = Table(
+        "The plan's objectives", ("", "Objective"), ((1, text), (2, "Short")), numeric=frozenset({0})
+    )
+    return Document(
+        "ofsted-pack",
+        "Ofsted pack",
+        "School",
+        "id",
+        "",
+        "As of now",
+        (Section("Intent", (table,), "intent"),),
+    )
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_excel():
+    book = load_workbook(io.BytesIO(render(_typed('=HYPERLINK("http://example.org","Click")'), "xlsx")))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value]
+    typed = next(cell for cell in cells if str(cell.value).startswith("=HYPERLINK"))
+    assert typed.data_type == "s"
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+
+
+def test_a_long_unbroken_word_wraps_in_a_narrow_table_in_every_format():
+    address = "https://example.org/careers/" + "programme-" * 20
+    for fmt in FORMATS:
+        assert render(_typed(address), fmt)  # no layout error
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(render(_typed(address), "pdf"))).pages
+    )
+    assert "Short" in text and "example.org" in text

@@ -12,7 +12,7 @@ from report_world import build_with_destinations
 from reporting_world import NOW
 
 from waymark_reporting.domain import national
-from waymark_reporting.exports.document import Chart, Checklist, Document, KeyFigures, Table
+from waymark_reporting.exports.document import Chart, Checklist, Document, KeyFigures, Paragraph, Table
 from waymark_reporting.readmodels.activities import SUBSCRIPTION as PLANNER
 from waymark_reporting.readmodels.institutions import SUBSCRIPTION as DIRECTORY
 from waymark_reporting.reports.destinations import cohorts, destinations_report
@@ -325,3 +325,14 @@ def test_the_checklists_know_whether_a_careers_leader_is_appointed(runtime, worl
     with runtime.engine.begin() as conn:
         DIRECTORY.batch_handlers[granted.type]([granted], conn)
     assert items()[1].status == "check"
+
+
+def test_the_governors_report_does_not_count_last_years_plan_as_this_terms(
+    runtime, deliver, directory_log, planner_log
+):
+    school = directory_log.registered("Brookside School")
+    planner_log.activity(planner_log.plan(school, "2025/26"), "employer_talk", benchmarks=(5,))
+    deliver(directory_log, planner_log)
+    progress = section(governors_report(runtime, school, now=NOW), "progress")
+    assert [type(block) for block in progress.blocks] == [Paragraph]
+    assert progress.blocks[0].text == "There is no careers plan for 2026/27 yet (the latest is 2025/26's)."

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import url_for
 from reporting_world import HUB_NAME, NOW, TRUST_NAME, build, principal
 
 from waymark_reporting.entrypoints.rollup_schemas import RollupResponse
@@ -193,6 +194,7 @@ def test_bad_input_is_a_problem_not_a_failure(app, key, world, client):
     assert bad.status_code == 400 and bad.mimetype == "application/problem+json"
     assert "year" in bad.json["errors"]
     assert client.get("/api/rollups/nation?year=2026/28").status_code == 400
+    assert client.get("/api/rollups/nation?year=2026/27%0A").status_code == 400  # whole strings only
     unknown = client.get("/api/rollups/hubs/No Such Hub")
     assert unknown.status_code == 404 and unknown.mimetype == "application/problem+json"
     assert client.get("/rollups/hubs/No Such Hub").status_code == 404
@@ -200,6 +202,18 @@ def test_bad_input_is_a_problem_not_a_failure(app, key, world, client):
     assert page.status_code == 200 and "There is a problem" in page.get_data(as_text=True)
     chosen = client.get("/api/rollups/nation?year=2025/26").json
     assert (chosen["academic_year"], chosen["delivery"]["planned"]) == ("2025/26", 0)
+
+
+def test_a_trust_whose_name_has_a_slash_has_a_rollup_at_its_url(
+    app, key, world, client, deliver, directory_log
+):
+    directory_log.registered("Slash Academy", trust="North/South Trust")
+    deliver(directory_log)
+    client.set_cookie(TOKEN_COOKIE, issue_token(principal(ADMIN, world), key))
+    with app.test_request_context():
+        path = url_for("reporting_rollups_api.trust", name="North/South Trust")
+    found = client.get(path)
+    assert found.status_code == 200 and found.json["institutions"]["open"] == 1
 
 
 def test_a_lead_of_another_hub_gets_the_same_refusal_for_a_real_and_an_unknown_hub(app, key, world):

@@ -42,10 +42,15 @@ def run_round(job: MaintenanceJob, runtime: ServiceRuntime) -> int:
     return done
 
 
-def run_to_the_end(job: MaintenanceJob, runtime: ServiceRuntime) -> int:
-    """Rounds until one finds nothing to do (after a replay); returns the items done."""
+def run_to_the_end(job: MaintenanceJob, runtime: ServiceRuntime, *, max_rounds: int = 1000) -> int:
+    """Rounds until one finds nothing to do (after a replay); returns the items done. At
+    most ``max_rounds`` (a consumer elsewhere may keep making work), and a failing round
+    ends it (logged and counted, as in the background)."""
     total = 0
-    while done := job.run(runtime):
+    for _ in range(max_rounds):
+        done = run_round(job, runtime)
+        if not done:
+            break
         total += done
     return total
 

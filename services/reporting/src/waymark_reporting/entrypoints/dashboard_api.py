@@ -30,7 +30,7 @@ from waymark_shared.web.runtime import current_runtime
 dashboard_api = Blueprint("reporting_dashboard", __name__, url_prefix="/api")
 
 Policy = Callable[[Principal | None, InstitutionScope], bool]
-ACADEMIC_YEAR = re.compile(r"^\d{4}/\d{2}$")
+ACADEMIC_YEAR = re.compile(r"[0-9]{4}/[0-9]{2}")  # whole strings only: .fullmatch
 # The response schemas' dumps, compiled once (see :mod:`.schema_dump`).
 DUMP_DASHBOARD = dumper(DashboardResponse())
 DUMP_WORKLIST = dumper(WorklistResponse())
@@ -64,7 +64,7 @@ def academic_year_argument() -> str | None:
     year = request.args.get("year")
     if year is None or year == "":
         return None
-    if not ACADEMIC_YEAR.match(year) or (int(year[:4]) + 1) % 100 != int(year[5:]):
+    if not ACADEMIC_YEAR.fullmatch(year) or (int(year[:4]) + 1) % 100 != int(year[5:]):
         raise Problem(
             400,
             "Invalid query",

@@ -67,7 +67,7 @@ def dashboard(institution_id):  # type: ignore[no-untyped-def]
     institution_id = str(institution_id)
     found = checked_page_institution(principal, institution_id, permissions.can_read_dashboard)
     year = request.args.get("year") or None
-    if year is not None and not ACADEMIC_YEAR.match(year):
+    if year is not None and not ACADEMIC_YEAR.fullmatch(year):
         year = None  # a page falls back to this year's plan
     model = dashboard_views.dashboard(current_runtime(), institution_id, year=year, now=now())
     may_see_pupils = permissions.can_read_pupil_level(principal, scope_of(found, institution_id))

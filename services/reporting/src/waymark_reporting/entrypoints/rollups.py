@@ -49,7 +49,7 @@ def nation():  # type: ignore[no-untyped-def]
 
 
 @api_route(
-    rollup_api, "/rollups/regions/<name>", responses=_RESPONSES, summary="A region's roll-up (administrators)"
+    rollup_api, "/rollups/regions/<path:name>", responses=_RESPONSES, summary="A region's roll-up (administrators)"
 )
 def region(name):  # type: ignore[no-untyped-def]
     return _json(REGION, name)
@@ -66,14 +66,14 @@ def local_authority(code):  # type: ignore[no-untyped-def]
 
 
 @api_route(
-    rollup_api, "/rollups/hubs/<name>", responses=_RESPONSES, summary="A Careers Hub's roll-up (its leads)"
+    rollup_api, "/rollups/hubs/<path:name>", responses=_RESPONSES, summary="A Careers Hub's roll-up (its leads)"
 )
 def hub(name):  # type: ignore[no-untyped-def]
     return _json(HUB, name)
 
 
 @api_route(
-    rollup_api, "/rollups/trusts/<name>", responses=_RESPONSES, summary="A trust's roll-up (its leads)"
+    rollup_api, "/rollups/trusts/<path:name>", responses=_RESPONSES, summary="A trust's roll-up (its leads)"
 )
 def trust(name):  # type: ignore[no-untyped-def]
     return _json(TRUST, name)
@@ -93,7 +93,7 @@ def _page(kind: str, name: str | None = None):  # type: ignore[no-untyped-def]
         abort(403)
     year = request.args.get("year") or None
     error = None
-    if year is not None and (not ACADEMIC_YEAR.match(year) or (int(year[:4]) + 1) % 100 != int(year[5:])):
+    if year is not None and (not ACADEMIC_YEAR.fullmatch(year) or (int(year[:4]) + 1) % 100 != int(year[5:])):
         error, year = "Give an academic year like 2026/27", None
     model = rollup(current_runtime(), Scope(kind, name), year=year, now=now())
     if model is None:
@@ -112,7 +112,7 @@ def nation_page():  # type: ignore[no-untyped-def]
     return _page(NATION)
 
 
-@rollup_pages.route("/rollups/regions/<name>")
+@rollup_pages.route("/rollups/regions/<path:name>")
 def region_page(name):  # type: ignore[no-untyped-def]
     return _page(REGION, name)
 
@@ -122,11 +122,11 @@ def local_authority_page(code):  # type: ignore[no-untyped-def]
     return _page(LOCAL_AUTHORITY, code)
 
 
-@rollup_pages.route("/rollups/hubs/<name>")
+@rollup_pages.route("/rollups/hubs/<path:name>")
 def hub_page(name):  # type: ignore[no-untyped-def]
     return _page(HUB, name)
 
 
-@rollup_pages.route("/rollups/trusts/<name>")
+@rollup_pages.route("/rollups/trusts/<path:name>")
 def trust_page(name):  # type: ignore[no-untyped-def]
     return _page(TRUST, name)

@@ -93,7 +93,9 @@ class Document:
     sections: tuple[Section, ...] = field(default_factory=tuple)
 
     def file_name(self, extension: str) -> str:
-        safe = "".join(c if c.isalnum() else "-" for c in self.institution_name).strip("-").lower()
+        # ASCII only: the name goes in a Content-Disposition header.
+        safe = "".join(c if c.isascii() and c.isalnum() else "-" for c in self.institution_name)
+        safe = safe.strip("-").lower()
         while "--" in safe:
             safe = safe.replace("--", "-")
         return f"{self.kind}-{safe}.{extension}"

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 Measure = Callable[[str, bool], float]
 SAMPLE_ROWS = 50  # long tables: the first rows, and the longest text, stand for the rest
 SMALLEST = 0.75  # of the type size, at the least
+# A word wider than this share of the page (a pasted web address) is broken rather
+# than given a column that leaves the others no room.
+LONGEST_WORD = 0.4
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def fit_columns(
         longest = max((measure(line, False) for line in lines), default=0.0)
         cap = measure("n" * (12 if index in numeric else 24), True)
         words = [(w, True) for w in heading.split()] + [(w, False) for line in lines for w in line.split()]
-        widest = max((measure(w, bold) for w, bold in words), default=0.0)
+        widest = min(max((measure(w, bold) for w, bold in words), default=0.0), page * LONGEST_WORD)
         natural.append(max(longest, widest, min(measure(heading, True), cap)) + padding)
         minimum.append(widest + padding)
     if sum(natural) <= page:

@@ -52,12 +52,25 @@ def workbook(document: Document) -> bytes:
         sheet.finish()
         contents.append((name, section.heading))
     _summary(summary, document, contents)
+    _as_text(book)
     book.properties.title = xml_safe(document.title)
     book.properties.subject = xml_safe(document.institution_name)
     book.properties.creator = "Waymark"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _as_text(book: Workbook) -> None:
+    """Every cell's text stays text: openpyxl stores a string starting with "=" as a
+    formula, and an activity title, an objective or a name is typed by someone (a title
+    of ``=HYPERLINK(...)`` would run in the reader's Excel). The workbook writes no
+    formulas of its own."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def sheet_name(heading: str, taken: set[str]) -> str:

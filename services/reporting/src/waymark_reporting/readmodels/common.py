@@ -144,6 +144,13 @@ def forget_applied(conn: Connection, subscription: str) -> None:
 # -- summaries: which institutions' roll-up figures an apply made out of date -------------
 
 
+# On PostgreSQL a mark already there is updated, not skipped: the update locks its row
+# until this transaction commits, so a refresh deleting the mark waits and then reads
+# this transaction's changes (DO NOTHING takes no lock: the refresh could delete the mark
+# and recompute before this commits, and the change would never be summarised).
+LOCK_THE_MARK = "ON CONFLICT (institution_id) DO UPDATE SET institution_id = EXCLUDED.institution_id"
+
+
 def mark_stale(conn: Connection, institution_ids: Iterable[str | None]) -> None:
     """Note these institutions' summaries as out of date (insert or ignore, one
     statement), in the apply's transaction: see ``views/summaries.refresh_summaries``."""
@@ -156,7 +163,7 @@ def mark_stale(conn: Connection, institution_ids: Iterable[str | None]) -> None:
         )
         return
     conn.exec_driver_sql(
-        "INSERT INTO stale_summaries (institution_id) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING",
+        "INSERT INTO stale_summaries (institution_id) SELECT unnest(%s::text[]) " + LOCK_THE_MARK,
         (ids,),
     )
 
@@ -178,7 +185,7 @@ def mark_stale_where_on_roll(conn: Connection, learner_ids: Iterable[str]) -> No
         else:
             conn.exec_driver_sql(
                 "INSERT INTO stale_summaries (institution_id) SELECT DISTINCT institution_id "
-                "FROM learners WHERE learner_id = ANY(%s::text[]) ON CONFLICT DO NOTHING",
+                "FROM learners WHERE learner_id = ANY(%s::text[]) " + LOCK_THE_MARK,
                 (chunk,),
             )
 

@@ -49,8 +49,11 @@ def build(conn: Connection, found: dict[str, Any], now: datetime) -> Document:
     leavers = destination_report.cohorts(conn, institution_id).get(destination_report.KS4, [])
     since = [a for a in delivered if (a["delivered_on"] or "") >= began.isoformat()]
     label = f"{TERM_LABELS[term]} {academic_year(today)}"
+    this_year = academic_year(today)
+    if read.plan_year != this_year:  # the latest plan is an earlier year's: not this term's
+        plan, since = None, []
     sections = (
-        _progress(label, term, plan, since),
+        _progress(label, term, plan, since, this_year=this_year, latest_plan=read.plan_year),
         _compliance(latest, by_year, compliance, careers_leaders.holding(conn, institution_id)),
         _risks(today, latest, compliance, leavers),
         _changes(began, history, since),
@@ -66,9 +69,15 @@ def build(conn: Connection, found: dict[str, Any], now: datetime) -> Document:
     )
 
 
-def _progress(label: str, term: str, plan: dict[str, Any] | None, since: list[dict[str, Any]]) -> Section:
+def _progress(
+    label: str, term: str, plan: dict[str, Any] | None, since: list[dict[str, Any]], *,
+    this_year: str, latest_plan: str | None,
+) -> Section:  # fmt: skip
     if plan is None:
-        return Section("Progress this term", (Paragraph("There is no careers plan yet."),), "progress")
+        words = f"There is no careers plan for {this_year} yet" + (
+            f" (the latest is {latest_plan}'s)." if latest_plan else "."
+        )
+        return Section("Progress this term", (Paragraph(words),), "progress")
     this_term = next(row for row in plan["by_term"] if row["term"] == term)
     totals = plan["totals"]
     figures = KeyFigures(

@@ -76,9 +76,9 @@ def refresh_summaries(
     with reading(runtime) as conn:
         todo = list(ids) if ids is not None else stale_ids(conn)
     todo = todo[:limit] if limit is not None else todo
-    stamp = datetime.now(UTC).isoformat()  # the wall clock: roll-ups' caches key on it
     for start in range(0, len(todo), INSTITUTIONS_PER_CHUNK):
         chunk = todo[start : start + INSTITUTIONS_PER_CHUNK]
+        stamp = datetime.now(UTC).isoformat()  # the wall clock, a chunk at a time: caches key on it
         with runtime.engine.begin() as conn:
             conn.execute(delete(stale_summaries).where(stale_summaries.c.institution_id.in_(chunk)))
             write_summaries(conn, compute_summaries(conn, chunk), stamp)
