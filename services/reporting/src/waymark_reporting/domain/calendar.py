@@ -25,10 +25,6 @@ def year_start(label: str) -> date:
     return date(int(label[:4]), 9, 1)
 
 
-def year_end(label: str) -> date:
-    return date(int(label[:4]) + 1, 8, 31)
-
-
 def cohort_start_year(cohort: str) -> int:
     """The calendar year the cohort's Year 11 begins in: 2027 for ``"2027/28"``."""
     return int(cohort[:4])
@@ -38,8 +34,3 @@ def year_group_on(cohort: str, day: date) -> int:
     """The year group a learner of ``cohort`` was in on ``day`` (Year 11 in the cohort's
     own academic year, Year 10 the year before, and so on)."""
     return 11 - (cohort_start_year(cohort) - academic_start_year(day))
-
-
-def end_of_year_group(cohort: str, year_group: int) -> date:
-    """The last day of the academic year a learner of ``cohort`` is in ``year_group``."""
-    return date(cohort_start_year(cohort) + 1 + (year_group - 11), 8, 31)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from waymark_reporting.domain.calendar import academic_start_year, academic_year
+from waymark_reporting.domain.calendar import academic_year
 from waymark_reporting.domain.vocabulary import BENCHMARK_TITLES, BENCHMARKS
 from waymark_reporting.exports.document import Chart, Document, Paragraph, Section, Table
 from waymark_reporting.reports.queries import delivered_activities, plan_objectives
@@ -170,7 +170,3 @@ def trend_chart(history: list[dict[str, Any]], *, last: int = 6) -> Chart:
 
 def benchmark_title(number: int) -> str:
     return f"{number}. {BENCHMARK_TITLES[number]}"
-
-
-def start_of_academic_year(today: date) -> date:
-    return date(academic_start_year(today), 9, 1)

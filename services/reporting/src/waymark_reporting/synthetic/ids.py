@@ -25,15 +25,6 @@ def new_id(generator: random.Random) -> str:
     return uuid4_text(generator.getrandbits(128))
 
 
-def pick(generator: random.Random, cumulative: list[float], values: list[str], u: float | None = None) -> str:
-    """The value whose share of the cumulative distribution ``u`` (or a fresh draw) falls in."""
-    target = generator.random() if u is None else u
-    for threshold, value in zip(cumulative, values, strict=True):
-        if target < threshold:
-            return value
-    return values[-1]
-
-
 def cumulative(shares: dict[str, float]) -> tuple[list[float], list[str]]:
     total = sum(shares.values())
     running, bounds = 0.0, []

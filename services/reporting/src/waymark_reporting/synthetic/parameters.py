@@ -55,12 +55,6 @@ def academic_year(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def year_group_in(cohort_start: int, year_start: int) -> int:
-    """The year group, in the academic year starting ``year_start``, of the cohort in
-    Year 11 in the year starting ``cohort_start``."""
-    return 11 - (cohort_start - year_start)
-
-
 def cohort_start_of(year_group: int, year_start: int) -> int:
     return year_start + 11 - year_group
 

@@ -12,7 +12,6 @@ deletion to commit; SQLite has one writer), so nothing is lost, at worst refresh
 from __future__ import annotations
 
 import json
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -83,13 +82,6 @@ def refresh_summaries(
             conn.execute(delete(stale_summaries).where(stale_summaries.c.institution_id.in_(chunk)))
             write_summaries(conn, compute_summaries(conn, chunk), stamp)
     return len(todo)
-
-
-def timed_refresh(runtime: ServiceRuntime) -> tuple[int, float]:
-    """Every stale summary refreshed: (how many, seconds)."""
-    started = time.perf_counter()
-    count = refresh_summaries(runtime)
-    return count, time.perf_counter() - started
 
 
 def compute_summaries(conn: Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
