@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.partitioner.default import murmur2
 from kafka_world import (
     WORKER,
     WORKER_MODULE,
@@ -61,6 +62,12 @@ def test_relay_publishes_every_event_keyed_by_institution_as_cloudevents(
     partitions_of = {e.subject: {r.partition for r, x in pairs if x.subject == e.subject} for e in decoded}
     assert all(len(found) == 1 for found in partitions_of.values())
     assert len({r.partition for r in records}) > 1
+    # Where any Kafka client's default partitioner would put each key (murmur2).
+    probe = KafkaConsumer(**world.cluster.client_config())
+    count = len(probe.partitions_for_topic(topic) or ())
+    probe.close()
+    for subject, (partition,) in partitions_of.items():
+        assert partition == (murmur2(subject.encode()) & 0x7FFFFFFF) % count
     for partition in {r.partition for r in records}:
         in_partition = [e.checkpoint for r, e in pairs if r.partition == partition]
         assert in_partition == sorted(in_partition)

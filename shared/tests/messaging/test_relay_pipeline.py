@@ -57,8 +57,13 @@ class ScriptedProducer:
         self.recorded_at_send: list[Checkpoint] = []
         self.closed = False
 
-    def send(self, topic: str, *, value: bytes, key: bytes, headers: list[tuple[str, bytes]]) -> Future:
-        assert not self.closed
+    def partitions_for(self, topic: str) -> set[int]:
+        return {0}
+
+    def send(
+        self, topic: str, *, value: bytes, key: bytes, headers: list[tuple[str, bytes]], partition: int
+    ) -> Future:
+        assert not self.closed and partition == 0
         self.sent.append((key, value, headers))
         self.recorded_at_send.append(self.relay[0].checkpoint())
         failing = self.fail_at is not None and len(self.sent) == self.fail_at

@@ -1,8 +1,10 @@
 """The event store: append with optimistic concurrency, read a stream, read the log.
 
-Each service database holds one ``events`` table. An append is one SQL statement that
-checks the stream's version and inserts the whole batch, so it is atomic on its own
-(one round trip in autocommit) or inside a caller's transaction.
+Each service database holds one ``events`` table. An append inserts the whole batch in
+one SQL statement, so it is atomic on its own (in autocommit) or inside a caller's
+transaction. The expected version is checked in that statement on PostgreSQL (one
+round trip) and just before it on SQLite (see ``SqliteSql.checks_version_apart``); the
+unique ``(stream_id, stream_version)`` catches any writer that got in first.
 
 Reading the whole log in order never skips an event committed late. SQLite serialises
 writers, so position order is commit order. PostgreSQL does not: a transaction can
@@ -172,7 +174,9 @@ class EventStore:
         context = current_context()
         batch = (context.correlation_id, context.causation_id, context.actor) if context else (None,) * 3
         rows, data = self._rows(events, expected_version)
-        params = [stream_id, *batch, *chain.from_iterable(rows), stream_id, expected_version]
+        params = [stream_id, *batch, *chain.from_iterable(rows)]
+        if not self.sql.checks_version_apart:
+            params += (stream_id, expected_version)
         insert = self._inserts.get(len(rows)) or self._insert_statement(len(rows))
         if connection is not None:
             commit_id, positions = self._insert(connection, insert, params, stream_id, expected_version)
@@ -210,6 +214,13 @@ class EventStore:
     ) -> tuple[int, list[int]]:
         """Run the append; the commit id and the positions taken, in batch order."""
         count = insert.rows
+        if self.sql.checks_version_apart:
+            # Race-free without a transaction: a stream's version only grows, and a
+            # writer that gets in after this check collides on (stream_id, stream_version).
+            actual = int(self._run(conn, self._version, [stream_id]).fetchone()[0])
+            if actual != expected:
+                metrics.APPEND_CONFLICTS.labels(self.registry.service).inc()
+                raise ConcurrencyError(stream_id, expected, actual)
         try:
             cursor = self._run(conn, insert, params)
             if self.sql.returning:
@@ -231,6 +242,10 @@ class EventStore:
         return 0, list(range(last - count + 1, last + 1))
 
     def _insert_statement(self, count: int) -> Statement:
+        if self.sql.checks_version_apart:
+            sql = self.sql.plain_insert(count)  # type: ignore[union-attr]
+            self._inserts[count] = statement = Statement(sql, sql, count)
+            return statement
         mark = self.sql.mark
         row = "(" + ", ".join(mark + cast for cast in self.sql.casts) + ")"
         source, refs = self.sql.values(", ".join([row] * count))

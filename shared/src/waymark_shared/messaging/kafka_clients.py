@@ -15,6 +15,7 @@ from typing import Any
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaTimeoutError
+from kafka.partitioner.default import murmur2
 
 from waymark_shared.config import Settings
 from waymark_shared.events.envelope import SPEC_VERSION, OutgoingEvent, RecordedEvent, cloudevent_json
@@ -86,6 +87,38 @@ def abandon(producer: KafkaProducer) -> None:
         producer._sender.force_close()
         producer._sender.join(5)
         producer.close(timeout=0)
+
+
+class KeyPartitions:
+    """The partition kafka-python's default partitioner gives each key (the Java
+    client's murmur2 of the key, modulo the topic's partitions), remembered per key.
+
+    The relay's keys are institution ids, a few thousand of them, and the default
+    partitioner hashes each record's key in pure Python, about a tenth of a send.
+    :meth:`refresh` follows the topic's partition count, which can only grow."""
+
+    MAX_KEYS = 100_000  # well above the number of institutions; beyond it, start again
+
+    def __init__(self, topic: str):
+        self.topic = topic
+        self._partitions: list[int] = []
+        self._chosen: dict[bytes, int] = {}
+
+    def refresh(self, producer: KafkaProducer) -> None:
+        """Read the topic's partitions from ``producer``'s metadata (waiting for them
+        as ``send`` would); forget every choice if their number changed."""
+        partitions = sorted(producer.partitions_for(self.topic))
+        if partitions != self._partitions:
+            self._partitions, self._chosen = partitions, {}
+
+    def __call__(self, key: bytes) -> int:
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            if len(self._chosen) >= self.MAX_KEYS:
+                self._chosen = {}
+            partitions = self._partitions
+            chosen = self._chosen[key] = partitions[(murmur2(key) & 0x7FFFFFFF) % len(partitions)]
+        return chosen
 
 
 def encode_event(event: RecordedEvent) -> bytes:

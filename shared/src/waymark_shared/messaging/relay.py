@@ -2,8 +2,10 @@
 
 The event store is the outbox. The relay reads the log after its checkpoint
 (validating every event against its contract on the way out), sends the batch keyed by
-institution id as CloudEvents JSON, waits until the broker has acknowledged every
-record, and only then records the new checkpoint in ``relay_checkpoints``. A crash in
+institution id as CloudEvents JSON (to the partition any client's default partitioner
+picks for the key, worked out once per key: ``KeyPartitions``), waits until the broker
+has acknowledged every record, and only then records the new checkpoint in
+``relay_checkpoints``. A crash in
 between re-sends the batch: delivery is at-least-once, and consumers recognise the
 repeats by their place in the log. Through a broker outage the backlog stays in the
 store and :meth:`Relay.run` retries with a capped backoff.
@@ -44,7 +46,7 @@ from waymark_shared.db.tables import relay_checkpoints
 from waymark_shared.events.envelope import START, Checkpoint, OutgoingEvent, utc_now_iso
 from waymark_shared.events.registry import EventValidationError
 from waymark_shared.eventstore.store import EventStore
-from waymark_shared.messaging.kafka_clients import abandon, event_headers
+from waymark_shared.messaging.kafka_clients import KeyPartitions, abandon, event_headers
 from waymark_shared.observability import metrics
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,7 @@ class Relay:
         self._acked = START  # the last checkpoint recorded by _drain
         self._fixed_headers: dict[tuple[str, str], tuple[tuple[str, bytes], ...]] = {}
         self._upsert = _checkpoint_upsert(engine)
+        self._partition_of = KeyPartitions(topic)
 
     def checkpoint(self) -> Checkpoint:
         """The last event the broker has acknowledged, as recorded."""
@@ -213,12 +216,16 @@ class Relay:
         try:
             producer = self._producer = self._producer or self._new_producer()
             send, topic, fixed, futures = producer.send, self.topic, self._fixed_headers, []
+            partition_of = self._partition_of
+            partition_of.refresh(producer)
             for e in events:
                 key = e.subject.encode()
                 # event_headers(e), with the headers every event of its type shares made once
                 content, spec, kind, source = fixed.get((e.type, e.source)) or self._headers_of(e)
                 headers = [content, spec, ("ce_id", e.id.encode()), kind, source, ("ce_subject", key)]
-                futures.append(send(topic, value=e.value, key=key, headers=headers))
+                futures.append(
+                    send(topic, value=e.value, key=key, headers=headers, partition=partition_of(key))
+                )
         except Exception as error:
             self.close()
             raise PublishError(f"{self.topic}: {_describe(error)}") from error
