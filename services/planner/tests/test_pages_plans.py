@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 from authz_planner_clients import (  # noqa: F401  (person and school are fixtures)
     HUB,
@@ -23,8 +24,10 @@ from authz_planner_clients import (  # noqa: F401  (person and school are fixtur
 from authz_planner_world import a_day_in, current_year
 from docx import Document
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from waymark_planner import views
+from waymark_planner.adapters.tables import plans
 
 
 def test_a_careers_leader_plans_the_year_from_the_evaluations_gaps(person, school, runtime) -> None:
@@ -252,3 +255,20 @@ def test_home_lists_the_institutions_of_the_person_signed_in(person, school) -> 
     assert f'href="/institutions/{school["id"]}/plans"' in page and "Riverside Academy" in page
     hub_page = person("hub_lead", HUB, scope_type="hub", subject="hub-1").page("/")
     assert f'href="/institutions/{school["id"]}/plans"' in hub_page
+
+
+def test_the_plan_page_does_not_wait_for_a_write_in_progress(person, school, runtime) -> None:
+    """A consumer or another user's command holding the database (SQLite's write lock)
+    does not hold up someone reading their plan."""
+    leader = person("careers_leader", school["id"])
+    plan_id = create_plan(leader, school, objectives="Every Year 9 learner meets an employer")
+    with runtime.engine.connect() as writer:
+        writer.execute(
+            update(plans).where(plans.c.plan_id == plan_id).values(academic_year=plans.c.academic_year)
+        )
+        started = time.monotonic()
+        plan = leader.page(f"/plans/{plan_id}")
+        waited = time.monotonic() - started
+        writer.rollback()
+    assert "Every Year 9 learner meets an employer" in plan
+    assert waited < 5  # SQLite's busy handler waits up to 30 s for a lock

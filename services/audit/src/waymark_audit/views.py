@@ -14,6 +14,7 @@ from waymark_audit.domain import results as results_
 from waymark_audit.domain import scoring
 from waymark_audit.domain.evaluations import COMPLETED, Evaluation, progress
 from waymark_audit.service_layer.evaluations import frameworks_of, last_completed
+from waymark_shared.db.engine import reading
 from waymark_shared.service import ServiceRuntime
 
 LIST_FIELDS = (
@@ -32,7 +33,7 @@ LIST_FIELDS = (
 
 
 def evaluation_row(runtime: ServiceRuntime, evaluation_id: str) -> dict[str, Any] | None:
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         row = conn.execute(select(evaluations).where(evaluations.c.evaluation_id == evaluation_id)).first()
     return None if row is None else dict(row._mapping)
 
@@ -148,7 +149,7 @@ def history(runtime: ServiceRuntime, institution_id: str, today: date | None = N
         .where(evaluations.c.institution_id == institution_id)
         .order_by(evaluations.c.started_at.desc())
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         rows = [dict(row._mapping) for row in conn.execute(query)]
     completed = [(datetime.fromisoformat(r["completed_at"]), r) for r in rows if r["status"] == COMPLETED]
     years: dict[str, list[dict[str, Any]]] = {}

@@ -30,6 +30,7 @@ from waymark_destinations.domain.categories import (
 )
 from waymark_destinations.service_layer.clock import today
 from waymark_destinations.service_layer.recording import EVENT_CLASSES, facts_from_row, stream_id
+from waymark_shared.db.engine import reading
 from waymark_shared.events.mapping import to_domain
 from waymark_shared.service import ServiceRuntime
 
@@ -67,7 +68,7 @@ def cohort_members(
     found: dict[str, list[Any]] = {c: [] for c in cohorts}
     # Who left before the leaving year began is another institution's leaver.
     begins = {year_11: date(calendar.start_year(c), 9, 1) for year_11, c in by_year_11.items()}
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         for row in conn.execute(query):
             if row.leaving_date is not None and row.leaving_date < begins[row.cohort]:
                 continue
@@ -115,7 +116,7 @@ def cohort_tallies(
         .group_by(t.cohort, d.category, d.sustained, d.september_guarantee)
     )
     found: dict[str, list[Tally]] = {c: [] for c in cohorts}
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         for cohort, category, judged, guarantee, count, intended, matched in conn.execute(query):
             found[by_year_11[cohort]].append(
                 Tally(category, judged, guarantee, int(count), int(intended or 0), int(matched or 0))
@@ -206,7 +207,7 @@ def cohort_view(runtime: ServiceRuntime, institution_id: str, leaving_point: str
 
 
 def learner_view(runtime: ServiceRuntime, learner_id: str) -> dict[str, Any] | None:
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         row = conn.execute(select(learners).where(learners.c.learner_id == learner_id)).first()
         if row is None:
             return None

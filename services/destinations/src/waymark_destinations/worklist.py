@@ -40,6 +40,7 @@ from waymark_destinations.domain.categories import (
     name_of,
 )
 from waymark_destinations.service_layer.clock import today
+from waymark_shared.db.engine import reading
 from waymark_shared.service import ServiceRuntime
 
 NEET_LEVEL, UNKNOWN_LATE, UNKNOWN, JUDGEMENT_DUE, NO_CONSENT, NO_INTENTION = range(6)
@@ -97,7 +98,7 @@ def worklist(runtime: ServiceRuntime, institution_id: str) -> dict[str, Any]:
     rows_query = select(
         d.learner_id, d.leaving_point, d.category, d.sustained, d.judged_from, d.intended_category
     ).where(d.institution_id == institution_id)
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         people = conn.execute(query).all()
         current = {(r.learner_id, r.leaving_point): r for r in conn.execute(rows_query)}
     items: list[dict[str, Any]] = []

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from waymark_directory.adapters.identity_tables import accounts, role_grants, role_requests
 from waymark_directory.adapters.tables import institutions
 from waymark_shared.auth.principal import INSTITUTION, PLATFORM, Principal
+from waymark_shared.db.engine import reading
 from waymark_shared.service import ServiceRuntime
 
 
@@ -19,7 +20,7 @@ def staff_of(runtime: ServiceRuntime, institution_id: str) -> list[dict]:
         .order_by(accounts.c.name, role_grants.c.role)
     )  # fmt: skip
     people: dict[str, dict] = {}
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         for row in conn.execute(query):
             person = people.setdefault(
                 row.account_id,
@@ -51,12 +52,12 @@ def pending_requests(
         query = query.where(table.c.scope_type != INSTITUTION)
     else:
         query = query.where(table.c.scope_type == INSTITUTION, table.c.scope_id == institution_id)
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
 def institution_summary(runtime: ServiceRuntime, institution_id: str) -> dict | None:
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         row = conn.execute(
             select(institutions).where(institutions.c.institution_id == institution_id)
         ).first()
@@ -67,7 +68,7 @@ def institution_choices(runtime: ServiceRuntime) -> list[dict]:
     query = select(
         institutions.c.institution_id, institutions.c.name, institutions.c.urn, institutions.c.ukprn
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return [dict(row._mapping) for row in conn.execute(query.order_by(institutions.c.name))]
 
 
@@ -76,7 +77,7 @@ def institutions_of(runtime: ServiceRuntime, principal: Principal) -> list[dict]
     ids = principal.scope_ids(INSTITUTION)
     if not ids:
         return []
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         rows = conn.execute(
             select(institutions).where(institutions.c.institution_id.in_(ids)).order_by(institutions.c.name)
         )
@@ -88,7 +89,7 @@ def is_platform_scope(scope_type: str) -> bool:
 
 
 def requests_of(runtime: ServiceRuntime, account_id: str) -> list[dict]:
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         rows = conn.execute(
             select(role_requests)
             .where(role_requests.c.account_id == account_id)

@@ -29,6 +29,7 @@ from waymark_directory.domain.providers import (
     bitmask,
 )
 from waymark_directory.service_layer.provider_handlers import GRID_COLUMN_M
+from waymark_shared.db.engine import reading
 from waymark_shared.service import ServiceRuntime
 
 DEFAULT_DISTANCE_MILES = 10.0
@@ -250,14 +251,14 @@ def _filters(shape: _Shape) -> list:  # type: ignore[type-arg]
 def moderation_queue(runtime: ServiceRuntime) -> list[dict]:
     """Providers waiting for an admin: submitted (new or updated after a rejection)."""
     t = providers
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         rows = conn.execute(select(t).where(t.c.status == "submitted").order_by(t.c.name, t.c.provider_id))
         return [dict(row._mapping) for row in rows]
 
 
 def providers_submitted_by(runtime: ServiceRuntime, account_id: str) -> list[dict]:
     t = providers
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         rows = conn.execute(select(t).where(t.c.submitted_by == account_id).order_by(t.c.name))
         return [dict(row._mapping) for row in rows]
 
@@ -265,5 +266,5 @@ def providers_submitted_by(runtime: ServiceRuntime, account_id: str) -> list[dic
 def providers_with_status(runtime: ServiceRuntime, *statuses: str) -> list[dict]:
     t = providers
     condition = or_(*(t.c.status == s for s in statuses)) if statuses else and_(true())
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return [dict(r._mapping) for r in conn.execute(select(t).where(condition).order_by(t.c.name))]

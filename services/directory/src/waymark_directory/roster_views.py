@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from waymark_directory.adapters.roster_tables import learner_personal_data, learners, roster_imports
 from waymark_directory.adapters.tables import institutions
+from waymark_shared.db.engine import reading
 from waymark_shared.service import ServiceRuntime
 
 _P = learner_personal_data
@@ -65,7 +66,7 @@ def list_learners(
         _P.c.legal_forename,
         learners.c.learner_id,
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return [_learner(row) for row in conn.execute(query)]
 
 
@@ -77,7 +78,7 @@ def roster_groups(runtime: ServiceRuntime, institution_id: str) -> list[dict[str
         .group_by(learners.c.year_group, learners.c.form_group)
         .order_by(learners.c.year_group, learners.c.form_group)
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
@@ -85,7 +86,7 @@ def get_learner(runtime: ServiceRuntime, institution_id: str, learner_id: str) -
     query = _learner_query().where(
         learners.c.institution_id == institution_id, learners.c.learner_id == learner_id
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         row = conn.execute(query).first()
     return _learner(row) if row is not None else None
 
@@ -97,7 +98,7 @@ def list_imports(runtime: ServiceRuntime, institution_id: str, limit: int = 50) 
         .order_by(roster_imports.c.imported_at.desc())
         .limit(limit)
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return [_import(row) for row in conn.execute(query)]
 
 
@@ -105,7 +106,7 @@ def get_import(runtime: ServiceRuntime, institution_id: str, import_id: str) -> 
     query = select(roster_imports).where(
         roster_imports.c.institution_id == institution_id, roster_imports.c.import_id == import_id
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         row = conn.execute(query).first()
     return _import(row) if row is not None else None
 
@@ -119,5 +120,5 @@ def _import(row: Any) -> dict[str, Any]:
 
 def institution_name(runtime: ServiceRuntime, institution_id: str) -> str | None:
     query = select(institutions.c.name).where(institutions.c.institution_id == institution_id)
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return conn.execute(query).scalar_one_or_none()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import false, func, or_, select
 
 from waymark_directory.adapters.tables import institutions
+from waymark_shared.db.engine import reading
 from waymark_shared.service import ServiceRuntime
 
 FILTERS = (
@@ -49,7 +50,7 @@ def list_institutions(
 ) -> list[dict]:
     """Every institution matching ``filters`` (and ``visible``: ``None`` for all), by name."""
     query = select(institutions).where(*_where(filters or {}, visible))
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         rows = conn.execute(query.order_by(institutions.c.name, institutions.c.institution_id))
         return [dict(row._mapping) for row in rows]
 
@@ -71,14 +72,14 @@ def institution_page(
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         total = conn.execute(select(func.count()).select_from(institutions).where(*where)).scalar_one()
         return [dict(row._mapping) for row in conn.execute(query)], int(total)
 
 
 def institution(runtime: ServiceRuntime, institution_id: str) -> dict | None:
     query = select(institutions).where(institutions.c.institution_id == institution_id)
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         found = conn.execute(query).first()
     return dict(found._mapping) if found else None
 
@@ -86,7 +87,7 @@ def institution(runtime: ServiceRuntime, institution_id: str) -> dict | None:
 def filter_options(runtime: ServiceRuntime) -> dict[str, list[str]]:
     """The distinct local authorities, hubs and trusts, for filter lists."""
     options = {}
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         for name in ("local_authority", "careers_hub", "trust"):
             column = institutions.c[name]
             rows = conn.execute(select(column).where(column.is_not(None)).distinct().order_by(column))

@@ -44,6 +44,7 @@ from waymark_planner.domain.vocabulary import (
     TERMS,
 )
 from waymark_planner.exports.model import ExportActivity, ExportFeedback, PlanExport
+from waymark_shared.db.engine import reading
 from waymark_shared.service import ServiceRuntime
 
 _TERM_ORDER = {term: index for index, term in enumerate(TERMS)}
@@ -61,7 +62,7 @@ def plans_of(runtime: ServiceRuntime, institution_id: str) -> list[dict[str, Any
     """The institution's plans, newest year first, with how many activities each has
     planned, delivered and cancelled."""
     a = activities.c
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         rows = conn.execute(
             select(plans.c.plan_id, plans.c.academic_year, plans.c.origin, plans.c.version)
             .where(plans.c.institution_id == institution_id)
@@ -80,7 +81,7 @@ def plans_of(runtime: ServiceRuntime, institution_id: str) -> list[dict[str, Any
 
 def plan_for(runtime: ServiceRuntime, institution_id: str, academic_year: str) -> dict[str, Any] | None:
     """The institution's plan for ``academic_year``, as :func:`plan_detail`; None if none."""
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         plan_id = conn.execute(
             select(plans.c.plan_id).where(
                 plans.c.institution_id == institution_id, plans.c.academic_year == str(academic_year)
@@ -94,7 +95,7 @@ def plan_detail(runtime: ServiceRuntime, plan_id: str, *, summary: bool = False)
     (offered first), activities (by date or term), the same grouped by term and by
     benchmark, and counts. None if there is no such plan. With ``summary``, each
     activity has only what the plan page lists (``SUMMARY_COLUMNS``)."""
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return _plan_detail(conn, plan_id, summary=summary)
 
 
@@ -245,7 +246,7 @@ def _evaluation_summary(evaluation: Mapping[str, Any] | None) -> dict[str, Any] 
 def latest_evaluation(runtime: ServiceRuntime, institution_id: str) -> dict[str, Any] | None:
     """The institution's latest completed evaluation: its id, when, framework, how many
     benchmarks it achieved and how many criteria it did not (gaps)."""
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return _evaluation_summary(audit_results.latest_evaluation(conn, institution_id))
 
 
@@ -258,7 +259,7 @@ def activity_detail(
     """The activity's fields and status, its plan's year and objectives, who took part
     (with ``learners``, each learner id with year and form group; always the counts and
     total), its evaluation and its history (each event, when and by whom)."""
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         row = conn.execute(
             select(activities, providers.c.name.label("listed_provider_name"))
             .outerjoin(providers, providers.c.provider_id == activities.c.provider_id)
@@ -382,13 +383,13 @@ def roster_learners(
     """The institution's learners as planner's roster has them (learner id, year group,
     form group, cohort, on roll, leaving date), with those who have left unless
     ``include_left`` is false."""
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return roster.institution_learners(conn, institution_id, include_left=include_left)
 
 
 def listed_providers(runtime: ServiceRuntime) -> list[dict[str, Any]]:
     """Providers an activity can name (listed in directory), by name."""
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         return _listed_providers(conn)
 
 
@@ -397,7 +398,7 @@ def listed_providers(runtime: ServiceRuntime) -> list[dict[str, Any]]:
 
 def export_model(runtime: ServiceRuntime, plan_id: str, *, now: datetime | None = None) -> PlanExport | None:
     """The plan as its Word and Excel exports show it: no learner id, only counts."""
-    with runtime.engine.connect() as conn:
+    with reading(runtime.engine) as conn:
         plan = _plan_detail(conn, plan_id)
         if plan is None:
             return None

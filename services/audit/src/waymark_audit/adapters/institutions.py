@@ -20,6 +20,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from waymark_audit.adapters.tables import evaluation_type_choices, institutions
 from waymark_audit.domain.evaluation_types import CLOSED, OPEN, evaluation_type_for
+from waymark_shared.db.engine import reading
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import ServiceRuntime, Subscription
 
@@ -123,7 +124,7 @@ def institution(
         .where(_key(institution_id))
     )
     if conn is None:
-        with runtime.engine.connect() as own:
+        with reading(runtime.engine) as own:
             row = own.execute(query).first()
     else:
         row = conn.execute(query).first()

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 
 from waymark_audit.adapters.tables import roster_learners
+from waymark_shared.db.engine import reading
 from waymark_shared.db.stream_rows import apply_in_batch
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import ServiceRuntime, Subscription
@@ -91,7 +92,7 @@ def year_group_sizes(
         .group_by(t.year_group)
     )
     if conn is None:
-        with runtime.engine.connect() as own:
+        with reading(runtime.engine) as own:
             rows = own.execute(query).all()
     else:
         rows = conn.execute(query).all()

@@ -48,6 +48,7 @@ from waymark_audit.service_layer.evaluations import (
 )
 from waymark_audit.service_layer.permissions import InstitutionScope
 from waymark_shared.auth.principal import HUB, INSTITUTION, TRUST, Principal
+from waymark_shared.db.engine import reading
 from waymark_shared.eventstore.store import ConcurrencyError
 from waymark_shared.web.auth import current_principal, require_principal
 from waymark_shared.web.pages import field_id, form_data, form_errors
@@ -186,7 +187,7 @@ def _institutions_for_home() -> list[dict[str, Any]]:
 
         from waymark_audit.adapters.tables import institutions
 
-        with runtime.engine.connect() as conn:
+        with reading(runtime.engine) as conn:
             ids = conn.execute(
                 select(institutions.c.institution_id).where(
                     or_(institutions.c.careers_hub.in_(hubs), institutions.c.trust.in_(trusts))

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from waymark_destinations.adapters.tables import institutions
+from waymark_shared.db.engine import reading
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import ServiceRuntime, Subscription
 
@@ -79,7 +80,7 @@ def reset(conn: Connection) -> None:
 def institution(runtime: ServiceRuntime, institution_id: str, conn: Connection | None = None) -> dict | None:
     query = select(institutions).where(_key(institution_id))
     if conn is None:
-        with runtime.engine.connect() as own:
+        with reading(runtime.engine) as own:
             row = own.execute(query).first()
     else:
         row = conn.execute(query).first()

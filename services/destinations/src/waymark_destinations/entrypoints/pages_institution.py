@@ -16,6 +16,7 @@ from waymark_destinations.service_layer import permissions
 from waymark_destinations.service_layer.clock import today
 from waymark_destinations.service_layer.imports import MAX_BYTES, ImportConflict, import_destinations
 from waymark_shared.auth.principal import INSTITUTION
+from waymark_shared.db.engine import reading
 from waymark_shared.web.auth import current_principal, require_principal
 from waymark_shared.web.pages import form_errors
 from waymark_shared.web.runtime import current_runtime
@@ -42,7 +43,7 @@ def _institutions_for_home() -> list[dict[str, Any]]:
     runtime = current_runtime()
     ids = sorted(principal.scope_ids(INSTITUTION, *permissions.AGGREGATE_READERS))
     if permissions.is_admin(principal):
-        with runtime.engine.connect() as conn:
+        with reading(runtime.engine) as conn:
             ids = list(conn.execute(select(institutions.c.institution_id).order_by(institutions.c.name)).scalars())
     found = []
     for institution_id in ids:

@@ -22,6 +22,7 @@ from waymark_directory.entrypoints.sessions import (
 )
 from waymark_directory.service_layer import credentials, permissions, signing_in, staff
 from waymark_shared.auth.principal import API_SCOPES, INSTITUTION, INSTITUTION_ROLES, PERSON, ROLE_TITLES
+from waymark_shared.db.engine import reading
 from waymark_shared.web.auth import current_principal, require_principal
 from waymark_shared.web.pages import form_errors
 from waymark_shared.web.runtime import current_runtime
@@ -199,7 +200,7 @@ def _epoch(account_id: str) -> int:
 
     from waymark_directory.adapters.identity_tables import accounts
 
-    with current_runtime().engine.connect() as conn:
+    with reading(current_runtime().engine) as conn:
         return conn.execute(
             select(accounts.c.session_epoch).where(accounts.c.account_id == account_id)
         ).scalar_one()

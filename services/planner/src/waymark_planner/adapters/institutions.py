@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from waymark_planner.adapters.tables import institutions
+from waymark_shared.db.engine import reading
 from waymark_shared.events.envelope import RecordedEvent, qualified_type
 from waymark_shared.service import ServiceRuntime, Subscription
 
@@ -84,7 +85,7 @@ def institution(
     """What planner knows of the institution: name, type, status, Careers Hub, trust."""
     query = select(institutions).where(_key(institution_id))
     if conn is None:
-        with runtime.engine.connect() as own:
+        with reading(runtime.engine) as own:
             row = own.execute(query).first()
     else:
         row = conn.execute(query).first()

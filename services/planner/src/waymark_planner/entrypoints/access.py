@@ -21,6 +21,7 @@ from waymark_planner.adapters.tables import activities, plans
 from waymark_planner.service_layer import permissions
 from waymark_planner.service_layer.permissions import InstitutionScope
 from waymark_shared.auth.principal import Principal
+from waymark_shared.db.engine import reading
 from waymark_shared.web.auth import forbidden
 from waymark_shared.web.problems import Problem
 from waymark_shared.web.runtime import current_runtime
@@ -80,7 +81,7 @@ def _owner(table: Table, key: str, value: str) -> dict[str, Any] | None:
     """Which institution a plan or an activity belongs to: one small query, for the
     commands that need no more than that to be authorised."""
     query = select(table.c[key], table.c.institution_id).where(table.c[key] == value)
-    with current_runtime().engine.connect() as conn:
+    with reading(current_runtime().engine) as conn:
         row = conn.execute(query).first()
     return None if row is None else dict(row._mapping)
 

@@ -10,6 +10,7 @@ from waymark_planner.adapters.institutions import institution as institution_row
 from waymark_planner.adapters.tables import institutions
 from waymark_planner.service_layer import permissions
 from waymark_shared.auth.principal import HUB, INSTITUTION, TRUST, Principal
+from waymark_shared.db.engine import reading
 from waymark_shared.web.runtime import current_runtime
 
 
@@ -25,7 +26,7 @@ def institutions_for_home(principal: Principal | None) -> list[dict[str, Any]]:
                 found.setdefault(grant.scope_id, {**row, "institution_id": grant.scope_id})
     hubs, trusts = principal.scope_ids(HUB, "hub_lead"), principal.scope_ids(TRUST, "trust_lead")
     if hubs or trusts:
-        with runtime.engine.connect() as conn:
+        with reading(runtime.engine) as conn:
             ids = conn.execute(
                 select(institutions.c.institution_id).where(
                     or_(institutions.c.careers_hub.in_(hubs), institutions.c.trust.in_(trusts))
