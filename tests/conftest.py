@@ -27,6 +27,13 @@ SERVICES = ("directory", "audit", "planner", "destinations", "reporting")
 # these tests compare each service's own lists with its log.
 ONLY_REAL_DEMO = {"WAYMARK_DEMO_SYNTHETIC_INSTITUTIONS": "0"}
 
+# librdkafka's mock cluster keeps at most 5 MB a partition and silently drops the oldest
+# records beyond that (rd_kafka_mock_partition_init), where Waymark's brokers keep
+# everything (deploy/README.md). The demo puts about 11 MB into directory's topic, the
+# biggest rosters' institutions into one partition of six; across 24 no partition
+# comes near the cap, so a replay from the topic's start finds every event.
+PLATFORM_PARTITIONS = 24
+
 
 @pytest.fixture(params=["embedded", "distributed"])
 def platform_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
@@ -44,7 +51,7 @@ def platform_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
             env[f"WAYMARK_{service.upper()}_DATABASE_URL"] = stack.enter_context(
                 temporary_postgres_database(server)
             )
-            kafka.create_topic(topic_for(prefix, service))
+            kafka.create_topic(topic_for(prefix, service), PLATFORM_PARTITIONS)
         yield env
 
 

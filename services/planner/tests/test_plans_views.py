@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from planner_world import World
 from sqlalchemy import event
 
-from waymark_planner import views
+from waymark_planner import export_views, views
 from waymark_planner.exports.model import ExportFeedback
 from waymark_planner.service_layer import activities, evaluation, participation, plans
 
@@ -67,7 +67,7 @@ def test_the_export_model_has_the_plan_in_words_and_counts_only(runtime, world: 
         runtime, plan_id, {"title": "Careers fair", "activity_type": "careers_fair", "term": "spring"}
     )
 
-    model = views.export_model(runtime, plan_id, now=NOW)
+    model = export_views.export_model(runtime, plan_id, now=NOW)
 
     assert (model.institution_name, model.academic_year, model.generated_at) == (
         "Riverside Academy",
@@ -109,7 +109,7 @@ def test_the_export_model_has_the_plan_in_words_and_counts_only(runtime, world: 
     assert (fair.status, fair.participants, fair.benchmarks, fair.date) == ("planned", 0, (5, 7), None)
     # No learner id anywhere in the export.
     assert not any(learner in repr(model) for learner in learners)
-    assert views.export_model(runtime, "5b0f7a4e-0000-4000-8000-000000000000") is None
+    assert export_views.export_model(runtime, "5b0f7a4e-0000-4000-8000-000000000000") is None
 
 
 def test_plans_of_an_institution_with_their_counts(runtime, world: World):
@@ -162,7 +162,7 @@ def test_a_plan_is_read_with_the_same_few_queries_however_many_activities_it_has
 
     add(2)
     few = _statements(runtime, lambda: views.plan_detail(runtime, plan_id))
-    few_export = _statements(runtime, lambda: views.export_model(runtime, plan_id))
+    few_export = _statements(runtime, lambda: export_views.export_model(runtime, plan_id))
     add(10)
     assert _statements(runtime, lambda: views.plan_detail(runtime, plan_id)) == few <= 6
-    assert _statements(runtime, lambda: views.export_model(runtime, plan_id)) == few_export <= 12
+    assert _statements(runtime, lambda: export_views.export_model(runtime, plan_id)) == few_export <= 12

@@ -1,13 +1,14 @@
-"""What planner's pages, API and exports read: plans with their objectives, suggestions
-and activities, an activity with who took part and its evaluation, the roster to pick
-learners from. Each reads planner's own tables with a few queries (never an event
-stream, except an activity's history); no query is made per activity."""
+"""What planner's pages and API read: plans with their objectives, suggestions and
+activities, an activity with who took part and its evaluation, the roster to pick
+learners from (what the exports read is in ``export_views``). Each reads planner's own
+tables with a few queries (never an event stream, except an activity's history); no
+query is made per activity."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -43,7 +44,6 @@ from waymark_planner.domain.vocabulary import (
     TERM_LABELS,
     TERMS,
 )
-from waymark_planner.exports.model import ExportActivity, ExportFeedback, PlanExport
 from waymark_shared.db.engine import reading
 from waymark_shared.service import ServiceRuntime
 
@@ -87,7 +87,7 @@ def plan_for(runtime: ServiceRuntime, institution_id: str, academic_year: str) -
                 plans.c.institution_id == institution_id, plans.c.academic_year == str(academic_year)
             )
         ).scalar()
-        return None if plan_id is None else _plan_detail(conn, plan_id)
+        return None if plan_id is None else plan_detail_in(conn, plan_id)
 
 
 def plan_detail(runtime: ServiceRuntime, plan_id: str, *, summary: bool = False) -> dict[str, Any] | None:
@@ -96,10 +96,10 @@ def plan_detail(runtime: ServiceRuntime, plan_id: str, *, summary: bool = False)
     benchmark, and counts. None if there is no such plan. With ``summary``, each
     activity has only what the plan page lists (``SUMMARY_COLUMNS``)."""
     with reading(runtime.engine) as conn:
-        return _plan_detail(conn, plan_id, summary=summary)
+        return plan_detail_in(conn, plan_id, summary=summary)
 
 
-def _plan_detail(conn: Connection, plan_id: str, *, summary: bool = False) -> dict[str, Any] | None:
+def plan_detail_in(conn: Connection, plan_id: str, *, summary: bool = False) -> dict[str, Any] | None:
     row = conn.execute(
         select(plans, institutions.c.name.label("institution_name"))
         .outerjoin(institutions, institutions.c.institution_id == plans.c.institution_id)
@@ -145,7 +145,7 @@ def _plan_detail(conn: Connection, plan_id: str, *, summary: bool = False) -> di
         "benchmarks_uncovered": [n for n in BENCHMARK_TITLES if not any(n in x["benchmarks"] for x in live)],
     }
     evaluation = audit_results.evaluation(conn, plan["evaluation_id"]) if plan["evaluation_id"] else None
-    plan["evaluation"] = _evaluation_summary(evaluation)
+    plan["evaluation"] = evaluation_summary(evaluation)
     return plan
 
 
@@ -224,7 +224,7 @@ def _labelled(item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _evaluation_summary(evaluation: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def evaluation_summary(evaluation: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if evaluation is None:
         return None
     gaps = [c for c in evaluation["criteria"] if c["status"] != "achieved"]
@@ -247,7 +247,7 @@ def latest_evaluation(runtime: ServiceRuntime, institution_id: str) -> dict[str,
     """The institution's latest completed evaluation: its id, when, framework, how many
     benchmarks it achieved and how many criteria it did not (gaps)."""
     with reading(runtime.engine) as conn:
-        return _evaluation_summary(audit_results.latest_evaluation(conn, institution_id))
+        return evaluation_summary(audit_results.latest_evaluation(conn, institution_id))
 
 
 # -- an activity --------------------------------------------------------------------------
@@ -391,136 +391,3 @@ def listed_providers(runtime: ServiceRuntime) -> list[dict[str, Any]]:
     """Providers an activity can name (listed in directory), by name."""
     with reading(runtime.engine) as conn:
         return _listed_providers(conn)
-
-
-# -- exports ------------------------------------------------------------------------------
-
-
-def export_model(runtime: ServiceRuntime, plan_id: str, *, now: datetime | None = None) -> PlanExport | None:
-    """The plan as its Word and Excel exports show it: no learner id, only counts."""
-    with reading(runtime.engine) as conn:
-        plan = _plan_detail(conn, plan_id)
-        if plan is None:
-            return None
-        ids = [a["activity_id"] for a in plan["activities"]]
-        by_year = _participants_by_year_group(conn, plan_id)
-        feedback = _feedback_by_group(conn, plan_id)
-        outcomes = _outcomes(conn, plan_id)
-        evaluation = plan["evaluation"]
-        if evaluation is None:
-            evaluation = _evaluation_summary(audit_results.latest_evaluation(conn, plan["institution_id"]))
-    texts = {o["objective_id"]: o["text"] for o in plan["objectives"]}
-    exported = tuple(
-        _export_activity(item, texts, by_year.get(aid, {}), feedback.get(aid, ()), outcomes.get(aid, ()))
-        for aid, item in zip(ids, plan["activities"], strict=True)
-    )
-    return PlanExport(
-        institution_name=plan["institution_name"] or "",
-        academic_year=plan["academic_year"],
-        generated_at=now or datetime.now(UTC),
-        objectives=tuple(o["text"] for o in plan["objectives"]),
-        activities=exported,
-        benchmark_titles=dict(BENCHMARK_TITLES),
-        evaluation_summary=evaluation["summary"] if evaluation else None,
-        meaningful_checklist=tuple(MEANINGFUL_CHECKLIST.values()),
-    )
-
-
-def _export_activity(
-    item: Mapping[str, Any],
-    texts: Mapping[str, str],
-    by_year: Mapping[int, int],
-    feedback: Iterable[ExportFeedback],
-    outcomes: Iterable[tuple[str, str]],
-) -> ExportActivity:
-    return ExportActivity(
-        title=item["title"],
-        activity_type_label=item["activity_type_label"],
-        benchmarks=tuple(item["benchmarks"]),
-        criteria=tuple(item["criteria"]),
-        year_groups=tuple(item["year_groups"]),
-        term_label=item["term_label"],
-        date=date.fromisoformat(item["date"]) if item["date"] else None,
-        provider=item["provider"],
-        delivery_label=item["delivery_label"],
-        provider_access_encounter=bool(item["provider_access_encounter"]),
-        meaningful_labels=tuple(item["meaningful_delivered_labels"] or item["meaningful_labels"]),
-        owner=item["owner"],
-        status=item["status"],
-        delivered_on=date.fromisoformat(item["delivered_on"]) if item["delivered_on"] else None,
-        participants=int(item["participant_count"]),
-        average_rating=item["average_rating"],
-        feedback_count=int(item["feedback_count"]),
-        objectives=tuple(texts[o] for o in item["objective_ids"] if o in texts),
-        subject_labels=tuple(item["subject_labels"]),
-        participants_by_year_group=dict(by_year),
-        feedback=tuple(feedback),
-        outcomes=tuple(outcomes),
-        evaluation_summary=item["evaluation_summary"],
-    )
-
-
-def _participants_by_year_group(conn: Connection, plan_id: str) -> dict[str, dict[int, int]]:
-    """Per activity of the plan: participants per year group, learners and counts (two queries)."""
-    found: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    p = participation.c
-    named = (
-        select(p.activity_id, p.year_group, func.count())
-        .join(activities, activities.c.activity_id == p.activity_id)
-        .where(activities.c.plan_id == plan_id, p.year_group.is_not(None))
-        .group_by(p.activity_id, p.year_group)
-    )
-    c = participation_counts.c
-    counted = (
-        select(c.activity_id, c.year_group, c.count)
-        .join(activities, activities.c.activity_id == c.activity_id)
-        .where(activities.c.plan_id == plan_id)
-    )
-    for query in (named, counted):
-        for activity_id, year_group, count in conn.execute(query):
-            found[activity_id][int(year_group)] += int(count)
-    return {aid: dict(sorted(years.items())) for aid, years in found.items()}
-
-
-def _feedback_by_group(conn: Connection, plan_id: str) -> dict[str, tuple[ExportFeedback, ...]]:
-    f = activity_feedback.c
-    query = (
-        select(f.activity_id, f.respondent, f.rating, f.responses)
-        .join(activities, activities.c.activity_id == f.activity_id)
-        .where(activities.c.plan_id == plan_id)
-        .order_by(f.activity_id, f.position)
-    )
-    sums: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for activity_id, respondent, rating, responses in conn.execute(query):
-        totals = sums[activity_id].setdefault(respondent, [0, 0])
-        totals[0] += rating * responses
-        totals[1] += responses
-    order = list(FEEDBACK_FROM)
-    return {
-        aid: tuple(
-            ExportFeedback(FEEDBACK_FROM.get(who, who), round(total / count, 2), count)
-            for who, (total, count) in sorted(
-                groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9
-            )
-        )
-        for aid, groups in sums.items()
-    }
-
-
-def _outcomes(conn: Connection, plan_id: str) -> dict[str, tuple[tuple[str, str], ...]]:
-    o = activity_outcomes.c
-    query = (
-        select(o.activity_id, plan_objectives.c.text, o.outcome)
-        .join(activities, activities.c.activity_id == o.activity_id)
-        .join(
-            plan_objectives,
-            (plan_objectives.c.plan_id == activities.c.plan_id)
-            & (plan_objectives.c.objective_id == o.objective_id),
-        )
-        .where(activities.c.plan_id == plan_id)
-        .order_by(o.activity_id, plan_objectives.c.position)
-    )
-    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for activity_id, text, outcome in conn.execute(query):
-        found[activity_id].append((text, OUTCOMES.get(outcome, outcome)))
-    return {aid: tuple(items) for aid, items in found.items()}

@@ -22,7 +22,6 @@ SQLAlchemy, so its transaction (and SQLite's ``BEGIN IMMEDIATE``) is honoured.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator, Sequence
 from itertools import chain
@@ -48,6 +47,7 @@ from waymark_shared.events.envelope import (
 from waymark_shared.events.normalising import Normaliser
 from waymark_shared.events.registry import EventRegistry, UnknownEventType
 from waymark_shared.eventstore.connections import Borrowed, violates
+from waymark_shared.eventstore.recording import recorded
 from waymark_shared.eventstore.sql import (
     COLUMNS,
     SELECT_COLUMNS,
@@ -72,42 +72,6 @@ def _position(row: Sequence[Any]) -> int:
 
 def _or_null(value: str | None) -> str:
     return "null" if value is None else _str(value)
-
-
-def _recorded_slowly(*values: Any) -> RecordedEvent:
-    return RecordedEvent(*values)
-
-
-def _recorded_quickly(  # noqa: PLR0917 (RecordedEvent's fields, in its order)
-    event_id: str, source: str, kind: str, subject: str, time: str, data: Any, schema: int,
-    stream: str, version: int, correlation: str | None, causation: str | None, actor: str | None,
-    checkpoint: Checkpoint,
-) -> RecordedEvent:  # fmt: skip
-    """``RecordedEvent(...)`` for the events an append returns, in a quarter of the time:
-    the frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``."""
-    event = _new(RecordedEvent)
-    fields = event.__dict__
-    fields["id"], fields["source"], fields["type"], fields["subject"] = event_id, source, kind, subject
-    fields["time"], fields["data"], fields["schema_version"] = time, data, schema
-    fields["stream_id"], fields["stream_version"] = stream, version
-    fields["correlation_id"], fields["causation_id"], fields["actor"] = correlation, causation, actor
-    fields["checkpoint"] = checkpoint
-    return event
-
-
-_new = object.__new__
-_RECORDED_FIELDS = (
-    "id", "source", "type", "subject", "time", "data", "schema_version", "stream_id",
-    "stream_version", "correlation_id", "causation_id", "actor", "checkpoint",
-)  # fmt: skip
-# Only while RecordedEvent is the plain frozen dataclass of exactly these fields.
-_recorded = (
-    _recorded_quickly
-    if tuple(f.name for f in dataclasses.fields(RecordedEvent)) == _RECORDED_FIELDS
-    and not hasattr(RecordedEvent, "__post_init__")
-    and not hasattr(RecordedEvent, "__slots__")
-    else _recorded_slowly
-)
 
 
 class ConcurrencyError(Exception):
@@ -191,7 +155,7 @@ class EventStore:
             self._appended_counter(name).inc(count)
         correlation, causation, actor = batch
         return [
-            _recorded(
+            recorded(
                 row[0], source, row[2], row[4], row[5], value, row[3], stream_id, row[1],
                 correlation, causation, actor, Checkpoint(commit_id, position),
             )

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response
 
-from waymark_planner import views
+from waymark_planner import export_views
 from waymark_planner.exports import docx, xlsx
 from waymark_shared.web.runtime import current_runtime
 
@@ -29,7 +29,7 @@ def file_name(plan: dict[str, Any], kind: str, extension: str) -> str:
 
 def download(plan: dict[str, Any], institution: dict[str, Any], kind: str, extension: str) -> Response:
     """``kind`` is "plan" or "log"; the file holds no pupil-level data (counts only)."""
-    model = views.export_model(current_runtime(), plan["plan_id"])
+    model = export_views.export_model(current_runtime(), plan["plan_id"])
     content = _MAKERS[(kind, extension)](model)
     response = Response(content, mimetype=MIMETYPES[extension])
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(plan, kind, extension)}"'

@@ -1,6 +1,6 @@
 """What an export of a plan or of its activity log shows, already in words.
 
-``views.export_model`` fills it from the read models; the exports only lay it out. It
+``export_views.export_model`` fills it from the read models; the exports only lay it out. It
 holds no pupil data at all: participation is counted, never listed, and feedback is
 reduced to ratings (free-text comments from learners are left out on purpose).
 """
