@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka.partitioner.default import murmur2
 from kafka_world import (
     Producing,
     World,
@@ -124,6 +125,51 @@ def test_a_message_that_is_no_cloudevent_is_skipped_without_stalling_its_partiti
         transport.close()
     assert sorted(effect_ids(engine)) == sorted(e.id for e in audit.store.iter_all())
     assert metric("waymark_kafka_messages_rejected_total", **labels) - rejected == 3
+
+
+def _lose_the_oldest_records(world: World, producing: Producing, key: bytes) -> None:
+    """Have the broker delete every record so far of ``key``'s partition, as a retention
+    shorter than the platform needs would: DeleteRecords on a real broker; on librdkafka's
+    mock, which lacks it, more than its 5 MB a partition, so that it drops the oldest."""
+    topic = producing.settings.topic
+    if world.cluster.kind == "librdkafka-mock":
+        producer = producing.producer()
+        for _ in range(7):
+            producer.send(topic, value=b"-" * 900_000, key=key)
+        producer.flush()
+        producer.close()
+        return
+    probe = KafkaConsumer(**world.cluster.client_config())
+    count = len(probe.partitions_for_topic(topic) or ())
+    tp = TopicPartition(topic, (murmur2(key) & 0x7FFFFFFF) % count)
+    end = probe.end_offsets([tp])[tp]
+    probe.close()
+    admin = KafkaAdminClient(**world.cluster.client_config())
+    try:
+        admin.delete_records({tp: end})
+    finally:
+        admin.close()
+
+
+def test_records_deleted_before_they_were_applied_are_reported_and_the_rest_applies(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    (audit,) = published(world, ("audit", 1, 20))
+    _lose_the_oldest_records(world, audit, b"inst-000")
+    audit.store.append("inst-000", 20, [NewEvent("Counted", "inst-000", {"n": n}) for n in range(21, 26)])
+    audit.relay().run_until_drained()
+    labels = {"subscription": "tally", "topic": audit.settings.topic}
+    lost_before = metric("waymark_kafka_records_lost_total", **labels)
+    engine = world.consuming()
+    transport = world.transport(SubscriptionRunner(make_subscription("tally"), engine))
+    try:
+        assert transport.run_until_caught_up(20) == 5
+    finally:
+        transport.close()
+
+    assert sorted(effect_ids(engine)) == sorted(e.id for e in audit.store.read_all()[20:])
+    assert metric("waymark_kafka_records_lost_total", **labels) - lost_before >= 20
+    assert "records deleted before they were applied" in caplog.text
 
 
 def test_embedded_and_kafka_transports_build_identical_read_models(world: World) -> None:

@@ -11,6 +11,13 @@ only then are the offsets committed to Kafka, for lag monitoring and partners' t
 Records the relay sent twice are recognised by their log position and dropped before
 the runner sees them. A message that is not a Waymark CloudEvent cannot be mended by a
 retry: it is logged (never its content), counted and skipped.
+
+Waymark's topics keep every record (deploy/README.md), and the relay writes no
+transaction markers, so a partition's offsets run on without a gap. A poll that starts
+past the offset this consumer expected (the stored one, or 0 for a read model read
+from the start) means records were deleted before they were applied: retention set
+shorter than the platform needs. That is logged as an error and counted
+(``waymark_kafka_records_lost_total``), and what remains is applied.
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ class KafkaTransport:
         self._unpositioned: set[TopicPartition] = set()  # to seek before reading on
         self._applied: set[TopicPartition] = set()  # applied to since assignment
         self._to_commit: dict[TopicPartition, OffsetAndMetadata] = {}
+        self._expected: dict[TopicPartition, int] = {}  # the next offset each partition should give
         self._after_apply = after_apply  # for tests: a crash between the two commits
 
     @property
@@ -77,6 +85,7 @@ class KafkaTransport:
             applied, offsets = 0, {}
             for tp, records in consumer.poll(timeout_ms=timeout_ms).items():
                 if tp not in self._unpositioned:
+                    self._check_continuity(tp, records)
                     applied += self._deliver(tp, records)
                     offsets[tp] = OffsetAndMetadata(records[-1].offset + 1, "", -1)
         except Exception:
@@ -209,6 +218,22 @@ class KafkaTransport:
             metrics.EVENTS_DUPLICATE.labels(self.runner.name, self._sources[tp.topic]).inc(duplicates)
         return events
 
+    def _check_continuity(self, tp: TopicPartition, records: Sequence[ConsumerRecord]) -> None:
+        expected, first = self._expected.get(tp), records[0].offset
+        if expected is not None and first > expected:
+            log.error(
+                "records deleted before they were applied",
+                extra={
+                    "subscription": self.runner.name,
+                    "topic": tp.topic,
+                    "partition": tp.partition,
+                    "first_lost_offset": expected,
+                    "lost": first - expected,
+                },
+            )
+            metrics.KAFKA_RECORDS_LOST.labels(self.runner.name, tp.topic).inc(first - expected)
+        self._expected[tp] = records[-1].offset + 1
+
     def _rewind_reset(self, tps: Iterable[TopicPartition]) -> None:
         """Partitions whose recorded position vanished (a reset) are read from the start."""
         for tp, offset in self._stored_offsets(tps).items():
@@ -217,10 +242,12 @@ class KafkaTransport:
                     "read model reset, replaying", extra={"subscription": self.runner.name, "topic": tp.topic}
                 )
                 self.consumer.seek_to_beginning(tp)
+                self._expected[tp] = 0
                 self._applied.discard(tp)
 
     def _seek_to_stored(self, tps: Iterable[TopicPartition]) -> None:
         for tp, offset in self._stored_offsets(tps).items():
+            self._expected[tp] = offset or 0
             if offset is None:
                 self.consumer.seek_to_beginning(tp)
             else:

@@ -84,6 +84,11 @@ KAFKA_MESSAGES_REJECTED = Counter(
     "Kafka messages a subscription skipped because they are not Waymark CloudEvents.",
     ["subscription", "topic"],
 )
+KAFKA_RECORDS_LOST = Counter(
+    "waymark_kafka_records_lost_total",
+    "Records deleted from a topic (by retention) before this subscription applied them.",
+    ["subscription", "topic"],
+)
 MAINTENANCE_ROUNDS = Counter(
     "waymark_maintenance_rounds_total",
     "Rounds of a service's maintenance job (derived read models brought up to date), by outcome.",

@@ -5,7 +5,6 @@ producer's registry, found as the platform finds it, for every n-th event)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from waymark_reporting.synthetic.ids import new_id, rng
 from waymark_shared.events.envelope import Checkpoint, RecordedEvent, qualified_type, source_uri
 from waymark_shared.events.registry import EventRegistry
+from waymark_shared.eventstore.recording import recorded
 from waymark_shared.service import discover
 
 _STEP_US = 1_000  # each event a millisecond after the one before, at the least
@@ -50,17 +50,10 @@ class SourceLog:
         if self.validate_every and self._position % self.validate_every == 0:
             check(self.registry, name, data)
         kind = self._types.get(name) or self._types.setdefault(name, qualified_type(self.source, name))
-        return _recorded(
-            new_id(self._ids),
-            self._uri,
-            kind,
-            subject,
-            self._time(),
-            data,
-            stream_id,
-            version,
-            self._position,
-        )
+        return recorded(
+            new_id(self._ids), self._uri, kind, subject, self._time(), data, 1,
+            stream_id, version, None, None, None, Checkpoint(0, self._position),
+        )  # fmt: skip
 
     def _time(self) -> str:
         self._now_us += _STEP_US
@@ -69,45 +62,6 @@ class SourceLog:
             self._second = second
             self._second_text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
         return f"{self._second_text}.{micro:06d}Z"
-
-
-def _recorded_slowly(  # noqa: PLR0917 (the envelope's fields, in its order)
-    event_id: str, source: str, kind: str, subject: str, time: str, data: dict[str, Any],
-    stream_id: str, version: int, position: int,
-) -> RecordedEvent:  # fmt: skip
-    return RecordedEvent(
-        event_id, source, kind, subject, time, data, 1, stream_id, version, checkpoint=Checkpoint(0, position)
-    )
-
-
-def _recorded_quickly(  # noqa: PLR0917
-    event_id: str, source: str, kind: str, subject: str, time: str, data: dict[str, Any],
-    stream_id: str, version: int, position: int,
-) -> RecordedEvent:  # fmt: skip
-    """``RecordedEvent(...)`` in a third of the time (as the event store makes the events
-    an append returns): the frozen dataclass sets each field through ``object.__setattr__``."""
-    event = _new(RecordedEvent)
-    event.__dict__.update(
-        id=event_id, source=source, type=kind, subject=subject, time=time, data=data, schema_version=1,
-        stream_id=stream_id, stream_version=version, correlation_id=None, causation_id=None, actor=None,
-        checkpoint=Checkpoint(0, position),
-    )  # fmt: skip
-    return event
-
-
-_new = object.__new__
-_FIELDS = (
-    "id", "source", "type", "subject", "time", "data", "schema_version", "stream_id", "stream_version",
-    "correlation_id", "causation_id", "actor", "checkpoint",
-)  # fmt: skip
-# Only while RecordedEvent is the plain frozen dataclass of exactly these fields.
-_recorded = (
-    _recorded_quickly
-    if tuple(f.name for f in dataclasses.fields(RecordedEvent)) == _FIELDS
-    and not hasattr(RecordedEvent, "__post_init__")
-    and not hasattr(RecordedEvent, "__slots__")
-    else _recorded_slowly
-)
 
 
 def check(registry: EventRegistry, name: str, data: Mapping[str, Any]) -> None:
