@@ -28,8 +28,9 @@ class SqliteSql:
     read_as_json = True  # publishing reads its rows as one JSON value (EventStore._rows_as_json)
     # An INSERT whose SELECT reads the table it writes (the version check) makes SQLite
     # copy every row into a temporary table first, which costs about as much as
-    # indexing them. Writers are serialised, so the check can be a statement of its
-    # own, ahead of a plain insert, in the same transaction.
+    # indexing them. So the check is a statement of its own just before a plain insert
+    # (in-process, so no round trip to save): a stream's version only grows, and a
+    # writer that gets in between collides on the unique (stream_id, stream_version).
     checks_version_apart = True
 
     def after(self, checkpoint: Checkpoint, elsewhere: list[int] | None = None) -> list[object]:
@@ -89,7 +90,7 @@ class PostgresSql:
     returning = True
     other_databases = OTHER_DATABASES_RUNNING
     read_as_json = False  # psycopg receives a whole result at once
-    checks_version_apart = False  # writers are not serialised: the check is in the insert
+    checks_version_apart = False  # one round trip: the check is inside the insert
 
     def __init__(self, dbapi: Any):
         self._raw_cursor = dbapi.RawCursor

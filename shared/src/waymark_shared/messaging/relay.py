@@ -5,10 +5,10 @@ The event store is the outbox. The relay reads the log after its checkpoint
 institution id as CloudEvents JSON (to the partition any client's default partitioner
 picks for the key, worked out once per key: ``KeyPartitions``), waits until the broker
 has acknowledged every record, and only then records the new checkpoint in
-``relay_checkpoints``. A crash in
-between re-sends the batch: delivery is at-least-once, and consumers recognise the
-repeats by their place in the log. Through a broker outage the backlog stays in the
-store and :meth:`Relay.run` retries with a capped backoff.
+``relay_checkpoints``. A crash in between re-sends the batch: delivery is
+at-least-once, and consumers recognise the repeats by their place in the log. Through
+a broker outage the backlog stays in the store and :meth:`Relay.run` retries with a
+capped backoff.
 
 Batches are pipelined one deep: while batch *n* waits for its acknowledgements, batch
 *n + 1* is read and handed to the producer, and *n*'s checkpoint is recorded while
