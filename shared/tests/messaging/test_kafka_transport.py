@@ -16,6 +16,7 @@ from kafka_world import (
     snapshot,
     wait_until,
 )
+from sqlalchemy import Engine
 
 from waymark_shared.events.envelope import NewEvent
 from waymark_shared.messaging.embedded import EmbeddedTransport
@@ -106,6 +107,16 @@ def test_a_poison_event_is_parked_while_later_events_in_its_partition_apply(worl
     assert runner.parked.count() == 0
 
 
+def _caught_up_tally(world: World) -> tuple[Engine, int]:
+    """A fresh tally read model, caught up over Kafka from the start; how many it applied."""
+    engine = world.consuming()
+    transport = world.transport(SubscriptionRunner(make_subscription("tally"), engine))
+    try:
+        return engine, transport.run_until_caught_up(20)
+    finally:
+        transport.close()
+
+
 def test_a_message_that_is_no_cloudevent_is_skipped_without_stalling_its_partition(world: World) -> None:
     (audit,) = published(world, ("audit", 1, 5))
     producer = audit.producer()
@@ -117,12 +128,8 @@ def test_a_message_that_is_no_cloudevent_is_skipped_without_stalling_its_partiti
     audit.relay().run_until_drained()
     labels = {"subscription": "tally", "topic": audit.settings.topic}
     rejected = metric("waymark_kafka_messages_rejected_total", **labels)
-    engine = world.consuming()
-    transport = world.transport(SubscriptionRunner(make_subscription("tally"), engine))
-    try:
-        assert transport.run_until_caught_up(20) == 10
-    finally:
-        transport.close()
+    engine, applied = _caught_up_tally(world)
+    assert applied == 10
     assert sorted(effect_ids(engine)) == sorted(e.id for e in audit.store.iter_all())
     assert metric("waymark_kafka_messages_rejected_total", **labels) - rejected == 3
 
@@ -160,13 +167,9 @@ def test_records_deleted_before_they_were_applied_are_reported_and_the_rest_appl
     audit.relay().run_until_drained()
     labels = {"subscription": "tally", "topic": audit.settings.topic}
     lost_before = metric("waymark_kafka_records_lost_total", **labels)
-    engine = world.consuming()
-    transport = world.transport(SubscriptionRunner(make_subscription("tally"), engine))
-    try:
-        assert transport.run_until_caught_up(20) == 5
-    finally:
-        transport.close()
+    engine, applied = _caught_up_tally(world)
 
+    assert applied == 5
     assert sorted(effect_ids(engine)) == sorted(e.id for e in audit.store.read_all()[20:])
     assert metric("waymark_kafka_records_lost_total", **labels) - lost_before >= 20
     assert "records deleted before they were applied" in caplog.text
