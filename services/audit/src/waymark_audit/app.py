@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from waymark_audit.entrypoints import pages_evaluations, pages_questionnaire  # noqa: F401 (their routes)
 from waymark_audit.entrypoints.api import api
 from waymark_audit.entrypoints.evaluations_api import evaluations_api
-from waymark_audit.entrypoints.pages_evaluations import audit_pages
+from waymark_audit.entrypoints.pages_common import audit_pages
 from waymark_shared.service import ServiceRuntime
 from waymark_shared.web.app import create_service_app
 
