@@ -12,7 +12,7 @@ from sqlalchemy import select
 from waymark_directory.adapters.identity_tables import accounts
 from waymark_directory.domain.accounts import IdentityError
 from waymark_directory.domain.commands import RegisterInstitution
-from waymark_directory.service_layer import staff
+from waymark_directory.service_layer import invitations, staff
 from waymark_directory.service_layer.handlers import register_institution
 from waymark_shared.auth import ADMIN, CAREERS_LEADER, Grant
 
@@ -119,12 +119,12 @@ def test_an_invitation_is_written_to_the_outbox_and_accepting_it_grants_the_role
     assert "Riverside Academy" in body and "careers adviser" in body
     link = next(line for line in body.splitlines() if "/invitations/" in line)
     token = link.rsplit("/", 1)[1]
-    account_id = staff.accept_invitation(runtime, token, name="Cara Jones", password=PASSWORD)
+    account_id = invitations.accept_invitation(runtime, token, name="Cara Jones", password=PASSWORD)
     from waymark_directory.service_layer.signing_in import principal_for
 
     assert principal_for(runtime, account_id).has_role("careers_adviser", scope_id=institution_id)
     with pytest.raises(staff.NotFound):
-        staff.accept_invitation(runtime, token, name="Cara Jones", password=PASSWORD)
+        invitations.accept_invitation(runtime, token, name="Cara Jones", password=PASSWORD)
 
 
 def test_invitations_go_through_an_smtp_server_when_one_is_configured(runtime, institution_id):
@@ -148,7 +148,7 @@ def test_invitations_go_through_an_smtp_server_when_one_is_configured(runtime, i
     controller.start()
     try:
         runtime.settings = replace(runtime.settings, smtp_url=f"smtp://127.0.0.1:{port}")
-        staff.invite(
+        invitations.invite(
             runtime,
             email="dan@riverside.example",
             role="governor",
@@ -244,13 +244,13 @@ def test_an_invitation_for_an_existing_account_is_no_way_round_the_lockout(runti
 
     existing = staff.register(runtime, email="dan@riverside.example", name="Dan", password=PASSWORD,
                               role="careers_leader", scope_id=institution_id)  # fmt: skip
-    token = staff.invite(runtime, email="dan@riverside.example", role="governor", scope_id=institution_id,
+    token = invitations.invite(runtime, email="dan@riverside.example", role="governor", scope_id=institution_id,
                          invited_by=existing.account_id, inviter_name="Dan")  # fmt: skip
     for _ in range(5):
         with pytest.raises(IdentityError):
-            staff.accept_invitation(runtime, token, name="Dan", password="a wrong passphrase here")
+            invitations.accept_invitation(runtime, token, name="Dan", password="a wrong passphrase here")
     with pytest.raises(IdentityError) as locked:
-        staff.accept_invitation(runtime, token, name="Dan", password=PASSWORD)
+        invitations.accept_invitation(runtime, token, name="Dan", password=PASSWORD)
     assert "Too many failed attempts" in " ".join(locked.value.errors["password"])
     with pytest.raises(signing_in.SignInRefused) as refused:
         signing_in.authenticate(runtime, "dan@riverside.example", PASSWORD, "10.0.0.9")

@@ -251,7 +251,9 @@ def seed_demo(runtime: ServiceRuntime) -> None:
     with message_context(actor="demo-seed"):
         ids = [register_institution(command, runtime).institution_id for command in DEMO_INSTITUTIONS]
     staffed = ids[:STAFFED_INSTITUTIONS]
-    seed_demo_rosters(runtime, [(i, c.low_age, c.high_age) for i, c in zip(ids, DEMO_INSTITUTIONS, strict=True)])
+    seed_demo_rosters(
+        runtime, [(i, c.low_age, c.high_age) for i, c in zip(ids, DEMO_INSTITUTIONS, strict=True)]
+    )
     providers = seed_demo_providers(runtime, DEMO_PROVIDERS, pending=PENDING_PROVIDERS)
     with message_context(actor="demo-seed"):
         seed_demo_staff(runtime, staffed, provider_id=providers[PENDING_PROVIDERS])

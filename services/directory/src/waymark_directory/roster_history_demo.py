@@ -132,7 +132,9 @@ def import_history(
             day, leaving_day = today, None
         rows = roster_in(learners, academic_year, leaving_day)
         if rows:
-            command = ImportRoster(institution_id, roster_csv(rows), file_name="mis-export.csv", actor="demo-seed")
+            command = ImportRoster(
+                institution_id, roster_csv(rows), file_name="mis-export.csv", actor="demo-seed"
+            )
             import_roster(command, runtime, today=day)
 
 

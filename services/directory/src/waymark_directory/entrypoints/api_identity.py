@@ -9,7 +9,7 @@ from waymark_directory import identity_views
 from waymark_directory.domain.accounts import IdentityError
 from waymark_directory.entrypoints import identity_schemas as schemas
 from waymark_directory.entrypoints.sessions import key_ring
-from waymark_directory.service_layer import credentials, permissions, staff
+from waymark_directory.service_layer import credentials, invitations, permissions, staff
 from waymark_shared.auth.principal import INSTITUTION
 from waymark_shared.auth.tokens import DEFAULT_LIFETIME_S, issue_token
 from waymark_shared.web.auth import forbidden, require_principal
@@ -168,7 +168,7 @@ def invite(institution_id):  # type: ignore[no-untyped-def]
         raise forbidden("Only the institution's administrator invites staff.")
     body = load_json(schemas.InvitationRequest)
     try:
-        staff.invite(
+        invitations.invite(
             current_runtime(),
             email=body["email"],
             role=body["role"],

@@ -20,7 +20,7 @@ from waymark_directory.entrypoints.sessions import (
     issue_guest_token,
     start_session,
 )
-from waymark_directory.service_layer import credentials, permissions, signing_in, staff
+from waymark_directory.service_layer import credentials, invitations, permissions, signing_in, staff
 from waymark_shared.auth.principal import API_SCOPES, INSTITUTION, INSTITUTION_ROLES, PERSON, ROLE_TITLES
 from waymark_shared.db.engine import reading
 from waymark_shared.web.auth import current_principal, require_principal
@@ -167,7 +167,7 @@ def create_account():  # type: ignore[no-untyped-def]
 @pages.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):  # type: ignore[no-untyped-def]
     runtime = current_runtime()
-    invitation = staff.invitation_for(runtime, token)
+    invitation = invitations.invitation_for(runtime, token)
     if invitation is None:
         return _page("invitation_gone.html", 410)
     where = (
@@ -180,7 +180,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
         return _page("invitation.html", form={}, **context)
     try:
         data = _form(forms.AcceptInvitationForm)
-        account_id = staff.accept_invitation(
+        account_id = invitations.accept_invitation(
             runtime, token, name=data["name"], password=data["password"], client_address=client_address()
         )
     except ValidationError as error:
@@ -256,7 +256,7 @@ def invite(institution_id):  # type: ignore[no-untyped-def]
     institution = _institution_for(principal, str(institution_id), _may_manage_staff)
     try:
         data = _form(forms.InviteForm)
-        staff.invite(current_runtime(), email=data["email"], role=data["role"], scope_id=str(institution_id),
+        invitations.invite(current_runtime(), email=data["email"], role=data["role"], scope_id=str(institution_id),
                      invited_by=principal.subject, inviter_name=principal.name)  # fmt: skip
     except ValidationError as error:
         return _staff_page(principal, institution, 422, form=request.form, errors=form_errors(error.messages))

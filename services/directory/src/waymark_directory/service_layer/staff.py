@@ -1,4 +1,5 @@
-"""Staff accounts and roles: registering, requesting, approving, inviting, revoking.
+"""Staff accounts and roles: registering, requesting, approving, granting, revoking
+(inviting is in ``invitations``).
 
 Role changes are events on the account's stream (``account-<id>``), projected inline
 into ``role_grants`` / ``role_requests``. The first careers leader of an institution
@@ -18,14 +19,12 @@ from waymark_directory.adapters.email import compose, email_sender
 from waymark_directory.adapters.identity_tables import (
     accounts,
     institution_administrators,
-    invitations,
     role_grants,
     role_requests,
 )
-from waymark_directory.adapters.passwords import hash_password, new_token, token_digest
+from waymark_directory.adapters.passwords import hash_password
 from waymark_directory.adapters.tables import institutions
 from waymark_directory.domain.accounts import (
-    INVITATION_LIFETIME,
     IdentityError,
     account_errors,
     approved_automatically,
@@ -38,10 +37,8 @@ from waymark_directory.domain.identity_events import (
     RoleRequestDeclined,
     RoleRequested,
     RoleRevoked,
-    StaffInvited,
 )
 from waymark_directory.service_layer.recording import record
-from waymark_directory.service_layer.signing_in import SignInRefused, authenticate
 from waymark_shared.auth.principal import INSTITUTION, PLATFORM, ROLE_TITLES
 from waymark_shared.service import ServiceRuntime
 
@@ -120,7 +117,7 @@ def request_role(
     runtime: ServiceRuntime, conn: Connection, account_id: str, role: str, scope_id: str, *, now: datetime
 ) -> Registration:
     scope_type = scope_type_for(role)
-    if scope_type == INSTITUTION and not _institution_exists(conn, scope_id):
+    if scope_type == INSTITUTION and not institution_exists(conn, scope_id):
         raise IdentityError({"scope_id": ["Choose an institution registered with Waymark."]})
     if approved_automatically(role, scope_type, _has_administrator(conn, scope_id)):
         try:
@@ -262,135 +259,6 @@ def revoke(
             )
 
 
-def invite(
-    runtime: ServiceRuntime,
-    *,
-    email: str,
-    role: str,
-    scope_id: str | None,
-    invited_by: str,
-    inviter_name: str,
-    now: datetime | None = None,
-) -> str:
-    """Email a link that creates an account holding ``role``; returns the link token."""
-    now = now or datetime.now(UTC)
-    address = normalise_email(email)
-    errors = account_errors(address, "-", "x" * 64)
-    errors.pop("name", None)
-    errors.pop("password", None)
-    scope_type = scope_type_for(role)
-    if errors:
-        raise IdentityError(errors)
-    token = new_token()
-    invitation_id = str(uuid.uuid4())
-    expires_at = now + INVITATION_LIFETIME
-    with runtime.engine.begin() as conn:
-        if scope_type == INSTITUTION and not _institution_exists(conn, scope_id or ""):
-            raise IdentityError({"scope_id": ["Choose an institution registered with Waymark."]})
-        conn.execute(
-            invitations.insert().values(
-                invitation_id=invitation_id,
-                token_hash=token_digest(token),
-                email=address,
-                role=role,
-                scope_type=scope_type,
-                scope_id=scope_id or "",
-                invited_by=invited_by,
-                created_at=now,
-                expires_at=expires_at,
-            )
-        )
-        event = StaffInvited(invitation_id, role, scope_type, scope_id, invited_by, expires_at.isoformat())
-        record(runtime, conn, f"invitation-{invitation_id}", subject_for(scope_type, scope_id), [event])
-        where = _scope_label(conn, scope_type, scope_id)
-    link = f"{runtime.settings.public_url}/directory/invitations/{token}"
-    body = (
-        f"{inviter_name} has invited you to join Waymark as {ROLE_TITLES[role].lower()} for {where}.\n\n"
-        f"Accept the invitation and choose a password:\n{link}\n\n"
-        f"The link works once and expires on {expires_at:%d %B %Y}."
-    )
-    email_sender(runtime.settings).send(
-        compose(runtime.settings, address, "You are invited to Waymark", body)
-    )
-    return token
-
-
-def invitation_for(runtime: ServiceRuntime, token: str, now: datetime | None = None) -> dict | None:
-    now = now or datetime.now(UTC)
-    with runtime.engine.connect() as conn:
-        row = conn.execute(select(invitations).where(invitations.c.token_hash == token_digest(token))).first()
-    if row is None or row.accepted_at is not None or row.expires_at <= now:
-        return None
-    return dict(row._mapping)
-
-
-def accept_invitation(
-    runtime: ServiceRuntime,
-    token: str,
-    *,
-    name: str,
-    password: str,
-    client_address: str = "invitation",
-    now: datetime | None = None,
-) -> str:
-    """Create the invited account (or, for an existing one, check its password) and
-    grant the role. Returns the account id.
-
-    An existing account's password is checked as signing in checks it, failures and
-    lockout included: otherwise the invitation page would be a way to guess it freely.
-    """
-    now = now or datetime.now(UTC)
-    invitation = invitation_for(runtime, token, now)
-    if invitation is None:
-        raise NotFound("invitation")
-    verified: str | None = None
-    if _account_id_for(runtime, invitation["email"]) is not None:
-        try:
-            verified = authenticate(
-                runtime, invitation["email"], password, client_address, now=now
-            ).account_id
-        except SignInRefused as refused:
-            message = (
-                f"Too many failed attempts. Try again after {refused.locked_until:%H:%M} (UTC)."
-                if refused.locked_until
-                else "You already have an account: enter its password."
-            )
-            raise IdentityError({"password": [message]}) from None
-    with runtime.engine.begin() as conn:
-        existing = conn.execute(select(accounts).where(accounts.c.email == invitation["email"])).first()
-        if existing is None:
-            account_id = create_account(runtime, conn, invitation["email"], name, password, now=now)
-        elif existing.account_id == verified:
-            account_id = existing.account_id
-        else:  # created since the check above: its password has not been checked
-            raise IdentityError({"password": ["You already have an account: enter its password."]})
-        claimed = conn.execute(
-            update(invitations)
-            .where(
-                invitations.c.invitation_id == invitation["invitation_id"],
-                invitations.c.accepted_at.is_(None),
-            )
-            .values(accepted_at=now, accepted_by=account_id)
-        )
-        if claimed.rowcount != 1:
-            raise NotFound("invitation")
-        grant_in(
-            runtime,
-            conn,
-            account_id,
-            invitation["role"],
-            invitation["scope_id"] or None,
-            granted_by=invitation["invited_by"],
-            now=now,
-        )
-    return account_id
-
-
-def _account_id_for(runtime: ServiceRuntime, email: str) -> str | None:
-    with runtime.engine.connect() as conn:
-        return conn.execute(select(accounts.c.account_id).where(accounts.c.email == email)).scalar()
-
-
 def is_administrator(runtime: ServiceRuntime, account_id: str, institution_id: str) -> bool:
     with runtime.engine.connect() as conn:
         row = conn.execute(
@@ -441,7 +309,7 @@ def _holds(conn: Connection, account_id: str, role: str, scope_type: str, scope_
     )
 
 
-def _institution_exists(conn: Connection, institution_id: str) -> bool:
+def institution_exists(conn: Connection, institution_id: str) -> bool:
     query = select(institutions.c.institution_id).where(institutions.c.institution_id == institution_id)
     return conn.execute(query).first() is not None
 
@@ -453,7 +321,7 @@ def _has_administrator(conn: Connection, institution_id: str) -> bool:
     return conn.execute(query).first() is not None
 
 
-def _scope_label(conn: Connection, scope_type: str, scope_id: str | None) -> str:
+def scope_label(conn: Connection, scope_type: str, scope_id: str | None) -> str:
     if scope_type == INSTITUTION:
         row = conn.execute(
             select(institutions.c.name).where(institutions.c.institution_id == scope_id)
@@ -483,7 +351,7 @@ def _tell_approvers(runtime: ServiceRuntime, role: str, scope_id: str) -> None:
                 .where(role_grants.c.role == "admin")
             )
         recipients = [row.email for row in conn.execute(query)]
-        where = _scope_label(conn, scope_type_for(role), scope_id)
+        where = scope_label(conn, scope_type_for(role), scope_id)
     link = f"{runtime.settings.public_url}/directory/staff"
     for address in recipients:
         body = (
