@@ -33,7 +33,6 @@ LEFT = qualified_type("directory", "LearnerLeft")
 ERASED = qualified_type("directory", "LearnerPersonalDataErased")
 
 
-
 class UnknownLearner(LookupError):
     """A change to a learner whose enrolment audit has not applied (it was parked, say):
     parked in turn, to be retried after it."""
