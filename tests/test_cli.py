@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -58,11 +59,19 @@ def test_migrate_brings_every_service_to_head(data_dir):
     ]
 
 
+def _kafka_consumer_threads() -> set[threading.Thread]:
+    """The network threads of the process's open kafka-python consumers (one each)."""
+    return {
+        t for t in threading.enumerate() if t.name.startswith("kafka-io-") and t.name.endswith("-consumer")
+    }
+
+
 def test_replay_rebuilds_reporting_identically_with_progress(embedded, data_dir, platform_env):
     embedded.seed_demo()
     before = _reporting_rows(embedded)
     assert before
     embedded.release_workers()
+    consumers_before = _kafka_consumer_threads()
 
     output = _run(data_dir, "replay", "reporting", "--yes", env=platform_env)
 
@@ -73,6 +82,9 @@ def test_replay_rebuilds_reporting_identically_with_progress(embedded, data_dir,
     assert _reporting_rows(embedded) == before
     # ... and the institution summaries roll-ups add up come back with them.
     assert re.search(r"reporting: institution-summaries: [1-9]\d* brought up to date", output)
+    # Over Kafka the replay has left its consumer groups: a member left behind would hold
+    # up every rebalance of reporting's consumers when they start again.
+    assert _kafka_consumer_threads() - consumers_before == set()
 
 
 def test_parked_list_says_when_there_is_nothing(embedded, data_dir, platform_env):

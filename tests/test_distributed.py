@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from tests.conftest import admin_token
+from waymark_shared.platform.wiring import Platform
 from waymark_shared.testing.databases import temporary_postgres_database
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.slow]
@@ -143,3 +144,23 @@ def test_an_institution_registered_in_one_process_reaches_reporting_in_another(
             line for line in metrics.splitlines() if line.startswith("waymark_events_appended_total{")
         ]
         assert appended and all(line.endswith(" 1.0") for line in appended)
+
+
+def test_environments_sharing_a_cluster_can_keep_their_consumer_groups_apart(kafka, tmp_path):
+    """A group shared by two environments would give one environment's consumers the
+    other's partitions: each names its groups after its own prefix."""
+    groups = {}
+    for prefix in ("waymark", "staging"):
+        env = {**kafka.env(), "WAYMARK_TOPIC_PREFIX": prefix}
+        if prefix != "waymark":
+            env["WAYMARK_CONSUMER_GROUP_PREFIX"] = prefix
+        platform = Platform.discover(data_dir=tmp_path / prefix, env=env)
+        transports = platform.transports("reporting")
+        try:
+            groups[prefix] = {t.consumer.config["group_id"] for t in transports}  # type: ignore[attr-defined]
+        finally:
+            for transport in transports:
+                transport.close()
+            platform.close()
+    assert "waymark.reporting-destinations" in groups["waymark"]
+    assert groups["staging"] == {group.replace("waymark.", "staging.", 1) for group in groups["waymark"]}

@@ -42,6 +42,9 @@ class Settings:
     kafka_partitions: int
     transport: str
     topic_prefix: str
+    # Consumer groups are <prefix>.<subscription>: environments that share a cluster
+    # need a prefix each, or their consumers would share out each other's partitions.
+    consumer_group_prefix: str
     public_url: str
     log_level: str
     log_format: str
@@ -96,6 +99,7 @@ class Settings:
             kafka_partitions=int(get("KAFKA_PARTITIONS", "6")),
             transport=get("WAYMARK_TRANSPORT", KAFKA if bootstrap else EMBEDDED),
             topic_prefix=get("WAYMARK_TOPIC_PREFIX", "waymark"),
+            consumer_group_prefix=get("WAYMARK_CONSUMER_GROUP_PREFIX", "waymark"),
             public_url=get("WAYMARK_PUBLIC_URL", "http://127.0.0.1:8000"),
             log_level=get("LOG_LEVEL", "INFO"),
             log_format=get("LOG_FORMAT", "json"),

@@ -39,10 +39,13 @@ def replay(platform: Platform, read_model: str, yes: bool) -> None:
         click.confirm(f"Empty and rebuild {', '.join(s.name for _, s in targets)}?", abort=True)
     for runtime, subscription in targets:
         transport = platform.transport(runtime, subscription, replaying=True)
-        transport.runner.reset()
-        total = transport.backlog()  # type: ignore[attr-defined]
-        with click.progressbar(length=total, label=f"replaying {subscription.name}", show_pos=True) as bar:
-            applied = transport.run_until_caught_up(progress=bar.update)
+        try:
+            transport.runner.reset()
+            total = transport.backlog()  # type: ignore[attr-defined]
+            with click.progressbar(length=total, label=f"replaying {subscription.name}", show_pos=True) as bar:
+                applied = transport.run_until_caught_up(progress=bar.update)
+        finally:
+            transport.close()  # leaves the group now, not when the session times out
         parked = transport.runner.parked.count()
         click.echo(f"{subscription.name}: {applied} events replayed, {parked} parked")
     for runtime in {id(runtime): runtime for runtime, _ in targets}.values():

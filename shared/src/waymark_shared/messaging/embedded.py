@@ -82,6 +82,9 @@ class EmbeddedTransport:
         for source, lag in self.lag().items():
             metrics.CONSUMER_LAG.labels(self.runner.name, source).set(lag)
 
+    def close(self) -> None:
+        """Nothing to let go of: the feeds belong to their services' runtimes."""
+
     def run(self, stop: threading.Event) -> None:
         """Follow the sources until ``stop`` is set."""
         lag_due = 0.0

@@ -1,7 +1,7 @@
 """The Kafka transport: feeds one subscription from its sources' topics.
 
-Each subscription is its own consumer group (``waymark.<subscription>``, named by
-whoever builds the consumer; partners use groups of their own). The
+Each subscription is its own consumer group (``waymark.<subscription>`` by default,
+named by whoever builds the consumer; partners use groups of their own). The
 subscription's database, not the group, says where to read: a partition is read from
 the offset after the last one recorded with the read model, or from its start, both
 when it is assigned and when the read model is reset (so a replay starts from zero).

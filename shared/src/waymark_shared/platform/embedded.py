@@ -132,9 +132,7 @@ class EmbeddedPlatform:
     def release_workers(self) -> None:
         """Close relays and Kafka consumers, leaving their consumer groups to others."""
         for worker in [*(self._relays or ()), *(self._transports or ())]:
-            close = getattr(worker, "close", None)
-            if close is not None:
-                close()
+            worker.close()
         self._relays = self._transports = None
 
     def shutdown(self, timeout: float = 5.0) -> None:

@@ -29,6 +29,8 @@ class Transport(Protocol):
 
     def lag(self) -> dict[str, int]: ...
 
+    def close(self) -> None: ...
+
 
 @dataclass
 class Platform:
@@ -83,7 +85,11 @@ class Platform:
 
         settings = runtime.settings
         topics = {s: topic_for(settings.topic_prefix, s) for s in subscription.sources}
-        return KafkaTransport(runner, lambda: make_consumer(settings, f"waymark.{subscription.name}"), topics)
+        return KafkaTransport(
+            runner,
+            lambda: make_consumer(settings, f"{settings.consumer_group_prefix}.{subscription.name}"),
+            topics,
+        )
 
     def transports(self, name: str) -> list[Transport]:
         runtime = self.runtime(name)
