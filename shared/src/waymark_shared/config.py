@@ -25,6 +25,10 @@ def _lookup(env: Mapping[str, str], service: str, key: str) -> str | None:
     return None
 
 
+def _optional_int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
 def parse_api_version(text: str | None) -> tuple[int, ...] | None:
     """``"2.0"`` → ``(2, 0)``; kafka-python probes the broker when this is ``None``."""
     if not text:
@@ -40,6 +44,9 @@ class Settings:
     kafka_bootstrap_servers: str | None
     kafka_api_version: tuple[int, ...] | None
     kafka_partitions: int
+    # How long a consumer may go unheard before its group shares out its partitions
+    # (kafka-python's default when None).
+    kafka_session_timeout_ms: int | None
     transport: str
     topic_prefix: str
     # Consumer groups are <prefix>.<subscription>: environments that share a cluster
@@ -97,6 +104,7 @@ class Settings:
             kafka_bootstrap_servers=bootstrap,
             kafka_api_version=parse_api_version(get("KAFKA_API_VERSION")),
             kafka_partitions=int(get("KAFKA_PARTITIONS", "6")),
+            kafka_session_timeout_ms=_optional_int(get("KAFKA_SESSION_TIMEOUT_MS")),
             transport=get("WAYMARK_TRANSPORT", KAFKA if bootstrap else EMBEDDED),
             topic_prefix=get("WAYMARK_TOPIC_PREFIX", "waymark"),
             consumer_group_prefix=get("WAYMARK_CONSUMER_GROUP_PREFIX", "waymark"),

@@ -18,8 +18,10 @@ from kafka_world import (
 )
 from sqlalchemy import Engine
 
+from waymark_shared.config import Settings
 from waymark_shared.events.envelope import NewEvent
 from waymark_shared.messaging.embedded import EmbeddedTransport
+from waymark_shared.messaging.kafka_clients import make_consumer
 from waymark_shared.messaging.subscriptions import Delivery, SubscriptionRunner
 
 pytestmark = pytest.mark.kafka
@@ -217,3 +219,15 @@ def test_replay_over_kafka_after_a_reset_rebuilds_the_same_read_model(world: Wor
     finally:
         fresh.close()
     assert snapshot(engine) == built
+
+
+def test_consumers_take_the_session_timeout_from_settings_with_three_heartbeats_a_session(
+    world: World,
+) -> None:
+    settings = Settings.from_env("tally", {**world.cluster.env(), "KAFKA_SESSION_TIMEOUT_MS": "6000"})
+    consumer = make_consumer(settings, "waymark.session-settings")
+    try:
+        assert consumer.config["session_timeout_ms"] == 6000
+        assert consumer.config["heartbeat_interval_ms"] == 2000
+    finally:
+        consumer.close()

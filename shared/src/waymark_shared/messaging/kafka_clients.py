@@ -62,8 +62,12 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
 def make_consumer(settings: Settings, group_id: str, **overrides: Any) -> KafkaConsumer:
     """A consumer in ``group_id`` that never commits on its own; the transport
     subscribes it and commits after each database transaction."""
-    config = {**_common(settings, "consumer"), **CONSUMER_DEFAULTS, **overrides}
-    return KafkaConsumer(group_id=group_id, **config)
+    config = {**_common(settings, "consumer"), **CONSUMER_DEFAULTS}
+    if settings.kafka_session_timeout_ms:
+        session = settings.kafka_session_timeout_ms
+        # Three heartbeats a session, as Kafka advises.
+        config |= {"session_timeout_ms": session, "heartbeat_interval_ms": min(3000, session // 3)}
+    return KafkaConsumer(group_id=group_id, **{**config, **overrides})
 
 
 def partition_offsets(
