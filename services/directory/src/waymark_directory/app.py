@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Flask
 
 from waymark_directory.adapters.keys import KeyRing
+from waymark_directory.entrypoints import pages_access  # noqa: F401 (its routes are on identity_pages)
 from waymark_directory.entrypoints.api import api
 from waymark_directory.entrypoints.api_identity import api as identity_api
 from waymark_directory.entrypoints.pages_identity import pages as identity_pages

@@ -1,10 +1,10 @@
-"""Pages for signing in and out, creating an account, accepting an invitation, and
-managing an institution's staff, API clients and Ofsted share links."""
+"""Pages for signing in and out, creating an account, accepting an invitation,
+managing an institution's staff, and opening an Ofsted share link (creating and
+revoking API clients and share links is in ``pages_access``)."""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +21,7 @@ from waymark_directory.entrypoints.sessions import (
     start_session,
 )
 from waymark_directory.service_layer import credentials, invitations, permissions, signing_in, staff
-from waymark_shared.auth.principal import API_SCOPES, INSTITUTION, INSTITUTION_ROLES, PERSON, ROLE_TITLES
+from waymark_shared.auth.principal import INSTITUTION, INSTITUTION_ROLES, PERSON, ROLE_TITLES
 from waymark_shared.db.engine import reading
 from waymark_shared.web.auth import current_principal, require_principal
 from waymark_shared.web.pages import form_errors
@@ -33,11 +33,11 @@ _UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f\\]")
 OFSTED_PACK_PATH = "/reporting/institutions/{institution_id}/ofsted-pack"
 
 
-def _form(schema: type[Schema], **extra: Any) -> dict[str, Any]:
+def posted_form(schema: type[Schema], **extra: Any) -> dict[str, Any]:
     return schema().load({**request.form.to_dict(), **extra})
 
 
-def _page(template: str, status: int = 200, **context: Any):  # type: ignore[no-untyped-def]
+def page(template: str, status: int = 200, **context: Any):  # type: ignore[no-untyped-def]
     context.setdefault("role_titles", ROLE_TITLES)
     return render_template(f"directory/identity/{template}", **context), status
 
@@ -75,14 +75,14 @@ def sign_in():  # type: ignore[no-untyped-def]
     if request.method != "POST":  # GET or HEAD: never the form being sent
         if current_principal() is not None and target:
             return redirect(safe_next(target))  # the session is valid: a fresh token is on its way
-        return _page("sign_in.html", next=target, form={})
+        return page("sign_in.html", next=target, form={})
     try:
-        data = _form(forms.SignInForm)
+        data = posted_form(forms.SignInForm)
         session_ = signing_in.authenticate(
             current_runtime(), data["email"], data["password"], client_address()
         )
     except ValidationError as error:
-        return _page("sign_in.html", 422, next=target, form=request.form, errors=form_errors(error.messages))
+        return page("sign_in.html", 422, next=target, form=request.form, errors=form_errors(error.messages))
     except signing_in.SignInRefused as refused:
         message = (
             f"Too many failed attempts. Try again after {refused.locked_until:%H:%M} (UTC)."
@@ -90,7 +90,7 @@ def sign_in():  # type: ignore[no-untyped-def]
             else "Enter a correct email address and password."
         )
         status = 429 if refused.locked_until else 422
-        return _page(
+        return page(
             "sign_in.html",
             status,
             next=target,
@@ -104,7 +104,7 @@ def sign_in():  # type: ignore[no-untyped-def]
 @pages.route("/sign-out", methods=["GET", "POST"])
 def sign_out():  # type: ignore[no-untyped-def]
     if request.method != "POST":  # GET or HEAD: never the form being sent
-        return _page("sign_out.html")
+        return page("sign_out.html")
     end_session()
     flash("You have signed out.", "success")
     return redirect(url_for("identity_pages.sign_in"))
@@ -127,9 +127,9 @@ def create_account():  # type: ignore[no-untyped-def]
         "roles": ("careers_leader", "senior_leader", "governor", "careers_adviser", "hub_lead", "trust_lead"),
     }
     if request.method != "POST":  # GET or HEAD: never the form being sent
-        return _page("create_account.html", form={}, **context)
+        return page("create_account.html", form={}, **context)
     try:
-        data = _form(forms.CreateAccountForm)
+        data = posted_form(forms.CreateAccountForm)
         institutional = data["role"] in INSTITUTION_ROLES
         registration = staff.register(
             runtime,
@@ -140,7 +140,7 @@ def create_account():  # type: ignore[no-untyped-def]
             scope_id=data["institution_id"] if institutional else data["organisation"],
         )
     except ValidationError as error:
-        return _page(
+        return page(
             "create_account.html", 422, form=request.form, errors=form_errors(error.messages), **context
         )
     except IdentityError as error:
@@ -149,7 +149,7 @@ def create_account():  # type: ignore[no-untyped-def]
             errors["institution_id" if request.form.get("role") in INSTITUTION_ROLES else "organisation"] = (
                 errors.pop("scope_id")
             )
-        return _page("create_account.html", 422, form=request.form, errors=form_errors(errors), **context)
+        return page("create_account.html", 422, form=request.form, errors=form_errors(errors), **context)
     start_session(signing_in.Session(registration.account_id, 0))
     if registration.granted:
         flash(
@@ -169,7 +169,7 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
     runtime = current_runtime()
     invitation = invitations.invitation_for(runtime, token)
     if invitation is None:
-        return _page("invitation_gone.html", 410)
+        return page("invitation_gone.html", 410)
     where = (
         identity_views.institution_summary(runtime, invitation["scope_id"])
         if invitation["scope_type"] == INSTITUTION
@@ -177,18 +177,18 @@ def accept_invitation(token: str):  # type: ignore[no-untyped-def]
     )
     context = {"invitation": invitation, "where": where, "token": token}
     if request.method != "POST":  # GET or HEAD: never the form being sent
-        return _page("invitation.html", form={}, **context)
+        return page("invitation.html", form={}, **context)
     try:
-        data = _form(forms.AcceptInvitationForm)
+        data = posted_form(forms.AcceptInvitationForm)
         account_id = invitations.accept_invitation(
             runtime, token, name=data["name"], password=data["password"], client_address=client_address()
         )
     except ValidationError as error:
-        return _page("invitation.html", 422, form=request.form, errors=form_errors(error.messages), **context)
+        return page("invitation.html", 422, form=request.form, errors=form_errors(error.messages), **context)
     except IdentityError as error:
-        return _page("invitation.html", 422, form=request.form, errors=form_errors(error.errors), **context)
+        return page("invitation.html", 422, form=request.form, errors=form_errors(error.errors), **context)
     except staff.NotFound:
-        return _page("invitation_gone.html", 410)
+        return page("invitation_gone.html", 410)
     session_ = signing_in.Session(account_id, _epoch(account_id))
     start_session(session_)
     flash("Welcome to Waymark. Your role is ready to use.", "success")
@@ -212,11 +212,11 @@ def account():  # type: ignore[no-untyped-def]
     runtime = current_runtime()
     institutions = {row["institution_id"]: row for row in identity_views.institutions_of(runtime, principal)}
     requests = identity_views.requests_of(runtime, principal.subject)
-    return _page("account.html", principal=principal, institutions=institutions, requests=requests,
+    return page("account.html", principal=principal, institutions=institutions, requests=requests,
                  platform_requests=permissions.can_grant_platform_roles(principal))  # fmt: skip
 
 
-def _institution_for(principal, institution_id: str, allowed) -> dict:  # type: ignore[no-untyped-def]
+def institution_for(principal, institution_id: str, allowed) -> dict:  # type: ignore[no-untyped-def]
     institution = identity_views.institution_summary(current_runtime(), institution_id)
     if institution is None or not allowed(principal, institution_id):
         abort(404 if institution is None else 403)
@@ -231,14 +231,14 @@ def _may_manage_staff(principal, institution_id: str) -> bool:  # type: ignore[n
 @pages.route("/institutions/<uuid:institution_id>/staff")
 def institution_staff(institution_id):  # type: ignore[no-untyped-def]
     principal = require_principal()
-    institution = _institution_for(principal, str(institution_id), permissions.can_view_staff)
+    institution = institution_for(principal, str(institution_id), permissions.can_view_staff)
     return _staff_page(principal, institution)
 
 
 def _staff_page(principal, institution: dict, status: int = 200, **context: Any):  # type: ignore[no-untyped-def]
     runtime = current_runtime()
     institution_id = institution["institution_id"]
-    return _page(
+    return page(
         "staff.html",
         status,
         institution=institution,
@@ -253,9 +253,9 @@ def _staff_page(principal, institution: dict, status: int = 200, **context: Any)
 @pages.route("/institutions/<uuid:institution_id>/staff/invite", methods=["POST"])
 def invite(institution_id):  # type: ignore[no-untyped-def]
     principal = require_principal()
-    institution = _institution_for(principal, str(institution_id), _may_manage_staff)
+    institution = institution_for(principal, str(institution_id), _may_manage_staff)
     try:
-        data = _form(forms.InviteForm)
+        data = posted_form(forms.InviteForm)
         invitations.invite(current_runtime(), email=data["email"], role=data["role"], scope_id=str(institution_id),
                      invited_by=principal.subject, inviter_name=principal.name)  # fmt: skip
     except ValidationError as error:
@@ -282,7 +282,7 @@ def decide(request_id):  # type: ignore[no-untyped-def]
     if not allowed:
         abort(404)
     try:
-        data = _form(forms.DecisionForm)
+        data = posted_form(forms.DecisionForm)
     except ValidationError:
         abort(400)
     staff.decide(
@@ -303,7 +303,7 @@ def decide(request_id):  # type: ignore[no-untyped-def]
 )
 def remove_role(institution_id, account_id, role):  # type: ignore[no-untyped-def]
     principal = require_principal()
-    _institution_for(principal, str(institution_id), _may_manage_staff)
+    institution_for(principal, str(institution_id), _may_manage_staff)
     try:
         staff.revoke(
             current_runtime(), str(account_id), role, str(institution_id), revoked_by=principal.subject
@@ -319,106 +319,9 @@ def platform_requests():  # type: ignore[no-untyped-def]
     principal = require_principal()
     if not permissions.can_grant_platform_roles(principal):
         abort(403)
-    return _page(
+    return page(
         "platform_requests.html", pending=identity_views.pending_requests(current_runtime(), platform=True)
     )
-
-
-@pages.route("/institutions/<uuid:institution_id>/api-clients", methods=["GET", "POST"])
-def api_clients(institution_id):  # type: ignore[no-untyped-def]
-    principal = require_principal()
-    institution = _institution_for(principal, str(institution_id), permissions.can_manage_api_clients)
-    runtime = current_runtime()
-    context: dict[str, Any] = {
-        "institution": institution,
-        "scopes": API_SCOPES,
-        "form": {},
-        "new_client": None,
-    }
-    status = 200
-    if request.method == "POST":
-        try:
-            data = _form(forms.ApiClientForm, scopes=request.form.getlist("scopes"))
-            context["new_client"] = credentials.register_client(
-                runtime,
-                institution_id=str(institution_id),
-                name=data["name"],
-                scopes=data["scopes"],
-                registered_by=principal.subject,
-            )
-        except ValidationError as error:
-            context.update(form=request.form, errors=form_errors(error.messages))
-            status = 422
-        except IdentityError as error:
-            context.update(form=request.form, errors=form_errors(error.errors))
-            status = 422
-    context["clients"] = credentials.clients_of(runtime, str(institution_id))
-    context["token_url"] = url_for("identity.token", _external=True)
-    return _page("api_clients.html", status, **context)
-
-
-@pages.route("/institutions/<uuid:institution_id>/api-clients/<client_id>/revoke", methods=["POST"])
-def revoke_api_client(institution_id, client_id):  # type: ignore[no-untyped-def]
-    principal = require_principal()
-    _institution_for(principal, str(institution_id), permissions.can_manage_api_clients)
-    if not any(
-        c["client_id"] == client_id and c["revoked_at"] is None
-        for c in credentials.clients_of(current_runtime(), str(institution_id))
-    ):
-        abort(404)
-    credentials.revoke_client(current_runtime(), client_id, revoked_by=principal.subject)
-    flash("API client revoked: its tokens stop working within ten minutes.", "success")
-    return redirect(url_for(".api_clients", institution_id=institution_id))
-
-
-@pages.route("/institutions/<uuid:institution_id>/share-links", methods=["GET", "POST"])
-def share_links(institution_id):  # type: ignore[no-untyped-def]
-    principal = require_principal()
-    institution = _institution_for(principal, str(institution_id), permissions.can_share_ofsted_pack)
-    runtime = current_runtime()
-    context: dict[str, Any] = {
-        "institution": institution,
-        "form": {},
-        "new_link": None,
-        "now": datetime.now(UTC),
-    }
-    status = 200
-    if request.method == "POST":
-        try:
-            data = _form(forms.ShareLinkForm)
-            link_id, token, expires_at = credentials.create_share_link(
-                runtime,
-                institution_id=str(institution_id),
-                created_by=principal.subject,
-                days=data["days"],
-                note=data["note"],
-            )
-            context["new_link"] = {
-                "url": url_for(".use_share_link", token=token, _external=True),
-                "expires_at": expires_at,
-            }
-        except ValidationError as error:
-            context.update(form=request.form, errors=form_errors(error.messages))
-            status = 422
-        except IdentityError as error:
-            context.update(form=request.form, errors=form_errors(error.errors))
-            status = 422
-    context["links"] = credentials.share_links_of(runtime, str(institution_id))
-    return _page("share_links.html", status, **context)
-
-
-@pages.route("/institutions/<uuid:institution_id>/share-links/<uuid:link_id>/revoke", methods=["POST"])
-def revoke_share_link(institution_id, link_id):  # type: ignore[no-untyped-def]
-    principal = require_principal()
-    _institution_for(principal, str(institution_id), permissions.can_share_ofsted_pack)
-    try:
-        credentials.revoke_share_link(
-            current_runtime(), str(link_id), institution_id=str(institution_id), revoked_by=principal.subject
-        )
-    except staff.NotFound:
-        abort(404)
-    flash("Share link revoked: it no longer opens the Ofsted pack.", "success")
-    return redirect(url_for(".share_links", institution_id=institution_id))
 
 
 @pages.route("/share/<token>")
@@ -427,7 +330,7 @@ def use_share_link(token: str):  # type: ignore[no-untyped-def]
         principal, until = credentials.use_share_link(current_runtime(), token, client_address=client_address(),
                                                       user_agent=request.headers.get("User-Agent", ""))  # fmt: skip
     except credentials.ShareLinkUnusable as unusable:
-        return _page(
+        return page(
             "share_link_gone.html", 410 if unusable.reason != "unknown" else 404, reason=unusable.reason
         )
     issue_guest_token(principal, until)
