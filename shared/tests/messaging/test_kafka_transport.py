@@ -109,6 +109,13 @@ def test_a_poison_event_is_parked_while_later_events_in_its_partition_apply(worl
     assert runner.parked.count() == 0
 
 
+def _five_more(producing: Producing, institution: str, *, after: int) -> None:
+    """Five more events of ``institution``'s stream (at version ``after``), relayed."""
+    events = [NewEvent("Counted", institution, {"n": n}) for n in range(after + 1, after + 6)]
+    producing.store.append(institution, after, events)
+    producing.relay().run_until_drained()
+
+
 def _caught_up_tally(world: World) -> tuple[Engine, int]:
     """A fresh tally read model, caught up over Kafka from the start; how many it applied."""
     engine = world.consuming()
@@ -126,8 +133,7 @@ def test_a_message_that_is_no_cloudevent_is_skipped_without_stalling_its_partiti
         producer.send(audit.settings.topic, value=value, key=b"inst-000")  # the institution's partition
     producer.flush()
     producer.close()
-    audit.store.append("inst-000", 5, [NewEvent("Counted", "inst-000", {"n": n}) for n in range(6, 11)])
-    audit.relay().run_until_drained()
+    _five_more(audit, "inst-000", after=5)
     labels = {"subscription": "tally", "topic": audit.settings.topic}
     rejected = metric("waymark_kafka_messages_rejected_total", **labels)
     engine, applied = _caught_up_tally(world)
@@ -165,8 +171,7 @@ def test_records_deleted_before_they_were_applied_are_reported_and_the_rest_appl
 ) -> None:
     (audit,) = published(world, ("audit", 1, 20))
     _lose_the_oldest_records(world, audit, b"inst-000")
-    audit.store.append("inst-000", 20, [NewEvent("Counted", "inst-000", {"n": n}) for n in range(21, 26)])
-    audit.relay().run_until_drained()
+    _five_more(audit, "inst-000", after=20)
     labels = {"subscription": "tally", "topic": audit.settings.topic}
     lost_before = metric("waymark_kafka_records_lost_total", **labels)
     engine, applied = _caught_up_tally(world)
