@@ -4,12 +4,14 @@ field errors (it hands those to marshmallow)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
-from waymark_shared.events.normalising import Normaliser, _PlainLoader
+from waymark_shared.events.normalising import Normaliser
+from waymark_shared.events.plain_loading import compile_plain_loader
 from waymark_shared.events.registry import EventRegistry, EventValidationError
 
 
@@ -26,6 +28,15 @@ class PlainV1(Schema):
     tags = fields.List(fields.Str(), validate=validate.Length(max=2))
     note = fields.Str(allow_none=True)
     kind = fields.Str(validate=validate.OneOf(["a", "b"]))
+
+
+class RequiredV1(Schema):
+    """Every field required: the loader tells unknown keys by the count alone."""
+
+    name = fields.Str(required=True)
+    size = fields.Int(required=True, validate=validate.Range(min=0))
+    ratio = fields.Float(required=True)
+    note = fields.Str(required=True, allow_none=True)
 
 
 class ValidatesV1(Schema):
@@ -80,9 +91,23 @@ INVALID_OR_COERCED = [
 ]
 
 
+REQUIRED_CASES = [
+    {"name": "a", "size": 0, "ratio": 1.5, "note": None},
+    {"name": "a", "size": 3, "ratio": 1.5, "note": "n"},
+    {"name": "a", "size": 3, "ratio": 1.5},
+    {"name": "a", "size": 3, "ratio": 1.5, "note": "n", "unknown": 1},
+    {"name": "a", "size": 3, "ratio": 1.5, "unknown": 1},
+    {"name": "a", "size": -1, "ratio": 1.5, "note": "n"},
+    {"name": "a", "size": 3, "ratio": 2, "note": "n"},
+    {"name": None, "size": 3, "ratio": 1.5, "note": "n"},
+    {},
+]
+
+
 def _registry() -> EventRegistry:
     registry = EventRegistry("testsvc")
     registry.register("Plain", 1, PlainV1)
+    registry.register("Required", 1, RequiredV1)
     registry.register("Validates", 1, ValidatesV1)
     registry.register("PostLoad", 1, PostLoadV1)
     return registry
@@ -106,17 +131,42 @@ def test_the_plain_loader_agrees_with_the_registry(data: Any) -> None:
     assert _comparable(got) == _comparable(expected)
 
 
+@pytest.mark.parametrize("data", REQUIRED_CASES)
+def test_the_loader_of_a_schema_of_required_fields_agrees_with_the_registry(data: Any) -> None:
+    registry = _registry()
+    normaliser = Normaliser(registry)
+
+    expected = _outcome(lambda: registry.validate("Required", data))
+    got = _outcome(lambda: normaliser.validate("Required", data, None)[2])
+
+    assert _comparable(got) == _comparable(expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"), [("Plain", d) for d in VALID] + [("Required", d) for d in REQUIRED_CASES[:2]]
+)
+def test_the_loaders_json_is_what_json_dumps_spells(name: str, data: dict[str, Any]) -> None:
+    registry = _registry()
+
+    _, _, value, text = Normaliser(registry).validate_json(name, data, None)
+
+    assert text == json.dumps(registry.validate(name, data), separators=(",", ":"))
+    assert _comparable(("ok", json.loads(text))) == _comparable(("ok", value))
+
+
 @pytest.mark.parametrize("data", VALID)
 def test_valid_plain_data_never_reaches_marshmallow(data: dict[str, Any]) -> None:
-    loader = _PlainLoader.compile(_registry()._contract("Plain", 1).schema)
+    loader = compile_plain_loader(_registry()._contract("Plain", 1).schema)
     assert loader is not None
-    assert _comparable(("ok", loader(data))) == _comparable(("ok", _registry().validate("Plain", data)))
+    loaded = loader(data)
+    assert loaded is not None
+    assert _comparable(("ok", loaded[0])) == _comparable(("ok", _registry().validate("Plain", data)))
 
 
 def test_schemas_with_load_hooks_are_left_to_marshmallow() -> None:
     registry = _registry()
     for name in ("Validates", "PostLoad"):
-        assert _PlainLoader.compile(registry._contract(name, 1).schema) is None
+        assert compile_plain_loader(registry._contract(name, 1).schema) is None
     normaliser = Normaliser(registry)
     assert normaliser.validate("PostLoad", {"name": "q"}, None)[2] == {"name": "Q"}
     with pytest.raises(EventValidationError) as refused:

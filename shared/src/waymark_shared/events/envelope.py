@@ -10,43 +10,15 @@ of lower-case letters and digits only.
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from waymark_shared.events.stamps import new_event_id, utc_now_iso
+
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 TYPE_PREFIX = "uk.waymark"
-
-
-_second: tuple[int, str] = (0, "1970-01-01T00:00:00")  # the last second formatted
-
-
-def utc_now_iso() -> str:
-    """Now in UTC as ``2026-01-02T03:04:05.123456Z``: what ``datetime.now(UTC).isoformat``
-    spells, in a third of the time (every event's envelope has one)."""
-    global _second  # noqa: PLW0603 (a cache, replaced whole: safe across threads)
-    seconds, micros = divmod(time.time_ns() // 1000, 1_000_000)
-    second = _second
-    if second[0] != seconds:
-        second = _second = (seconds, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)))
-    return f"{second[1]}.{micros:06d}Z"
-
-
-_UUID7_KEEP = ((1 << 128) - 1) & ~(0xF << 76) & ~(0x3 << 62)
-_UUID7_SET = 0x7 << 76 | 0x2 << 62  # version 7, RFC 9562 variant
-
-
-def new_event_id() -> str:
-    """A UUID version 7 (RFC 9562): unique, and time-ordered, so the event-id index
-    grows at its right edge instead of being written all over. (``str(uuid.UUID(...))``
-    spelt out: it costs more than the rest of an event's envelope.)"""
-    milliseconds = time.time_ns() // 1_000_000
-    value = (milliseconds & 0xFFFF_FFFF_FFFF) << 80 | int.from_bytes(os.urandom(10), "big")
-    text = f"{value & _UUID7_KEEP | _UUID7_SET:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def qualified_type(source_service: str, name: str) -> str:
@@ -62,9 +34,10 @@ def short_type(event_type: str) -> str:
     return event_type.rsplit(".", 1)[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class NewEvent:
-    """An event a handler wants appended. ``subject`` is the institution id."""
+    """An event a handler wants appended. ``subject`` is the institution id; ``id`` and
+    ``time`` are made now unless given."""
 
     type: str
     subject: str
@@ -72,6 +45,23 @@ class NewEvent:
     schema_version: int | None = None
     id: str = field(default_factory=new_event_id)
     time: str = field(default_factory=utc_now_iso)
+
+    def __init__(  # noqa: PLR0913, PLR0917 (the fields, in their order, as the dataclass's own)
+        self,
+        type: str,  # noqa: A002 (the CloudEvents attribute)
+        subject: str,
+        data: Mapping[str, Any],
+        schema_version: int | None = None,
+        id: str | None = None,  # noqa: A002 (the CloudEvents attribute)
+        time: str | None = None,
+    ) -> None:
+        # Written straight into the instance: the frozen dataclass's own __init__ sets
+        # each field through object.__setattr__, which costs more than making the id.
+        fields = self.__dict__
+        fields["type"], fields["subject"], fields["data"] = type, subject, data
+        fields["schema_version"] = schema_version
+        fields["id"] = new_event_id() if id is None else id
+        fields["time"] = utc_now_iso() if time is None else time
 
 
 @dataclass(frozen=True, order=True)

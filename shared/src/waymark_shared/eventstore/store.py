@@ -177,10 +177,11 @@ class EventStore:
         self, conn: Any, insert: Statement, params: list[object], stream_id: str, expected: int
     ) -> tuple[int, list[int]]:
         """Run the append; the commit id and the positions taken, in batch order."""
-        count = insert.rows
-        if self.sql.checks_version_apart:
+        count, apart = insert.rows, self.sql.checks_version_apart
+        if apart and expected:
             # Race-free without a transaction: a stream's version only grows, and a
             # writer that gets in after this check collides on (stream_id, stream_version).
+            # A new stream needs no check: if it exists, it has a version 1 to collide on.
             actual = int(self._run(conn, self._version, [stream_id]).fetchone()[0])
             if actual != expected:
                 metrics.APPEND_CONFLICTS.labels(self.registry.service).inc()
@@ -196,7 +197,10 @@ class EventStore:
             metrics.APPEND_CONFLICTS.labels(self.registry.service).inc()
             if violates(error, _EVENT_ID_CONSTRAINT):
                 raise DuplicateEventError(f"an event appended to {stream_id} is already stored") from error
-            raise ConcurrencyError(stream_id, expected, None) from error
+            # SQLite undid the statement alone, so the version can still be read;
+            # PostgreSQL has aborted the whole transaction.
+            actual = int(self._run(conn, self._version, [stream_id]).fetchone()[0]) if apart else None
+            raise ConcurrencyError(stream_id, expected, actual) from error
         if inserted != count:
             metrics.APPEND_CONFLICTS.labels(self.registry.service).inc()
             actual = self._run(conn, self._version, [stream_id]).fetchone()[0]

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from waymark_shared.db.tables import parked_events
-from waymark_shared.events.envelope import RecordedEvent, utc_now_iso
+from waymark_shared.events.envelope import RecordedEvent
+from waymark_shared.events.stamps import utc_now_iso
 from waymark_shared.observability import metrics
 from waymark_shared.service import Subscription
 

@@ -43,8 +43,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from waymark_shared.db.engine import is_postgres
 from waymark_shared.db.tables import relay_checkpoints
-from waymark_shared.events.envelope import START, Checkpoint, OutgoingEvent, utc_now_iso
+from waymark_shared.events.envelope import START, Checkpoint, OutgoingEvent
 from waymark_shared.events.registry import EventValidationError
+from waymark_shared.events.stamps import utc_now_iso
 from waymark_shared.eventstore.store import EventStore
 from waymark_shared.messaging.kafka_clients import KeyPartitions, abandon, event_headers
 from waymark_shared.observability import metrics

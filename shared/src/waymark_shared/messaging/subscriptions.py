@@ -29,7 +29,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from waymark_shared.db.tables import subscription_positions
 from waymark_shared.events.context import message_context
-from waymark_shared.events.envelope import START, Checkpoint, RecordedEvent, utc_now_iso
+from waymark_shared.events.envelope import START, Checkpoint, RecordedEvent
+from waymark_shared.events.stamps import utc_now_iso
 from waymark_shared.messaging.parking import ParkedEvents
 from waymark_shared.observability import metrics
 from waymark_shared.service import Subscription

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from waymark_shared.config import Settings
-from waymark_shared.events.envelope import Checkpoint, RecordedEvent, new_event_id, qualified_type, source_uri
+from waymark_shared.events.envelope import Checkpoint, RecordedEvent, qualified_type, source_uri
+from waymark_shared.events.stamps import new_event_id
 from waymark_shared.messaging.subscriptions import (
     EMBEDDED_PARTITION,
     ApplyResult,
