@@ -64,7 +64,7 @@ class NewEvent:
         fields["time"] = utc_now_iso() if time is None else time
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, init=False)
 class Checkpoint:
     """A place in one store's log, ordered as the log is read.
 
@@ -75,6 +75,11 @@ class Checkpoint:
 
     commit_id: int = 0
     position: int = 0
+
+    def __init__(self, commit_id: int = 0, position: int = 0) -> None:
+        # One per event read or appended: see NewEvent.__init__.
+        fields = self.__dict__
+        fields["commit_id"], fields["position"] = commit_id, position
 
     def token(self) -> str:
         return f"{self.commit_id}-{self.position}"
