@@ -104,6 +104,7 @@ class ServiceRuntime:
         return pending_heads(self.engine, self.definition.migrations)
 
     def dispose(self) -> None:
+        self.store.close()
         self.engine.dispose()
 
 

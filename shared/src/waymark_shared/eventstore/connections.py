@@ -2,12 +2,69 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 
 if TYPE_CHECKING:
     from waymark_shared.eventstore.store import EventStore
+
+IDLE_KEPT = 2
+
+
+class IdleConnections:
+    """SQLite driver connections the store keeps between its statements, off the pool.
+
+    A checkout from SQLAlchemy's pool and the check-in with its reset cost more than a
+    SQLite statement does (about 8 µs an append). A connection the store used without
+    error, in autocommit and so with no transaction open, is kept here instead, up to
+    ``IDLE_KEPT``, detached from the pool; a connection broken or in doubt never is.
+    ``list.pop`` and ``append`` are atomic, so two threads never take the same one.
+
+    What the pool would have done is still done: ``engine.dispose()`` gives the engine
+    a new pool, and connections kept under the old one are closed, not used; a forked
+    child never uses (or closes) its parent's.
+    """
+
+    __slots__ = ("engine", "_pool", "_pid", "_idle")
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._pool, self._pid = engine.pool, os.getpid()
+        self._idle: list[tuple[Any, Any]] = []
+
+    def take(self) -> tuple[Any, Any] | None:
+        """A kept connection fairy and its driver connection, if there is one."""
+        if self.engine.pool is not self._pool or os.getpid() != self._pid:
+            self._start_again()
+            return None
+        try:
+            return self._idle.pop()
+        except IndexError:
+            return None
+
+    def keep(self, pooled: Any, driver: Any) -> bool:
+        """Keep ``pooled`` (a connection fairy) for the next statement, if there is room."""
+        if len(self._idle) >= IDLE_KEPT or self.engine.pool is not self._pool:
+            return False
+        if not pooled.is_detached:
+            pooled.detach()  # closed for good when dropped, not handed back to the pool
+        self._idle.append((pooled, driver))
+        return True
+
+    def close(self) -> None:
+        """Close the kept connections (the engine's own are the pool's to close)."""
+        self._start_again()
+
+    def _start_again(self) -> None:
+        stale, self._idle = self._idle, []
+        inherited = os.getpid() != self._pid
+        self._pool, self._pid = self.engine.pool, os.getpid()
+        if not inherited:  # a child must not close what its parent is using
+            for pooled, _ in stale:
+                pooled.close()
 
 
 class Borrowed:
@@ -23,6 +80,11 @@ class Borrowed:
         self.store = store
 
     def __enter__(self) -> Any:
+        idle = self.store.idle
+        kept = idle.take() if idle is not None else None
+        if kept is not None:
+            self.pooled, self.driver = kept
+            return self.driver
         self.pooled = self.store.engine.raw_connection()
         driver = self.driver = self.pooled.driver_connection
         try:
@@ -60,7 +122,20 @@ class Borrowed:
             except self.store.dbapi.Error as reset_error:
                 self.pooled.invalidate(reset_error)  # in no state to hand on
                 return
+        idle = self.store.idle
+        if idle is not None and self._reusable(error) and idle.keep(self.pooled, self.driver):
+            return
         self.pooled.close()
+
+    def _reusable(self, error: BaseException | None) -> bool:
+        """Whether the connection is as good as new: no transaction left open, and no
+        error but a refused write (a conflict: SQLite undid the statement alone)."""
+        dbapi = self.store.dbapi
+        if error is not None and not isinstance(error, Exception):
+            return False  # interrupted: the statement may be half-way
+        if isinstance(error, dbapi.Error) and not isinstance(error, dbapi.IntegrityError):
+            return False
+        return not self.driver.in_transaction
 
 
 def violates(error: BaseException, constraint: str) -> bool:

@@ -46,7 +46,7 @@ from waymark_shared.events.envelope import (
 )
 from waymark_shared.events.normalising import Normaliser
 from waymark_shared.events.registry import EventRegistry, UnknownEventType
-from waymark_shared.eventstore.connections import Borrowed, violates
+from waymark_shared.eventstore.connections import Borrowed, IdleConnections, violates
 from waymark_shared.eventstore.recording import recorded
 from waymark_shared.eventstore.sql import (
     COLUMNS,
@@ -97,6 +97,7 @@ class EventStore:
         self.registry = registry
         self.dbapi = engine.dialect.loaded_dbapi
         self.sql = PostgresSql(self.dbapi) if is_postgres(engine) else SqliteSql()
+        self.idle = None if is_postgres(engine) else IdleConnections(engine)
         self._validator = Normaliser(registry)
         self._inserts: dict[int, Statement] = {}
         mark, visible, order = self.sql.mark, self.sql.visible, self.sql.log_order
@@ -361,6 +362,12 @@ class EventStore:
         return latest
 
     # -- connections -----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connections the store keeps between its statements; it opens new
+        ones if used again. Call it before ``engine.dispose()`` at shutdown."""
+        if self.idle is not None:
+            self.idle.close()
 
     def _statement(self, sql: str) -> Statement:
         return Statement(sql, self.sql.own(sql))

@@ -111,6 +111,7 @@ class Platform:
         for runtime in self.runtimes.values():
             runtime.dispose()
         for store in self._feeds.values():
+            store.close()
             store.engine.dispose()
         self.runtimes.clear()
         self._feeds.clear()
