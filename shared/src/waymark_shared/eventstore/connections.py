@@ -19,8 +19,9 @@ class IdleConnections:
 
     A checkout from SQLAlchemy's pool and the check-in with its reset cost more than a
     SQLite statement does (about 8 µs an append). A connection the store used without
-    error, in autocommit and so with no transaction open, is kept here instead, up to
-    ``IDLE_KEPT``, detached from the pool; a connection broken or in doubt never is.
+    error (or with a write refused, which SQLite undoes alone), in autocommit and with
+    no transaction open, is kept here instead, up to ``IDLE_KEPT``, detached from the
+    pool; a connection broken or in doubt never is.
     ``list.pop`` and ``append`` are atomic, so two threads never take the same one.
 
     What the pool would have done is still done: ``engine.dispose()`` gives the engine
