@@ -161,6 +161,10 @@ def test_up_starts_the_platform_with_demo_data_and_prints_its_url(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(20)
+    # Stopped cleanly: background workers ended and every database connection closed,
+    # so SQLite folded each write-ahead log back into its database.
+    assert process.returncode == 0
+    assert sorted((tmp_path / "var").rglob("*.sqlite3")) and not sorted((tmp_path / "var").rglob("*-wal"))
 
 
 def _wait_for_url(process: subprocess.Popen, timeout: float = 300) -> str:  # type: ignore[type-arg]

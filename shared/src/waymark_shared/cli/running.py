@@ -50,12 +50,27 @@ def up(platform: Platform, host: str, port: int, demo: bool) -> None:
     env = dict(os.environ if platform.env is None else platform.env)
     env.setdefault("WAYMARK_PUBLIC_URL", url.rstrip("/").replace("://0.0.0.0:", "://127.0.0.1:"))
 
+    started: list[EmbeddedPlatform] = []
+
     def load():  # type: ignore[no-untyped-def]
         running = EmbeddedPlatform(Platform(platform.definitions, platform.data_dir, env))
         running.start_background()
+        started.append(running)
         return running.wsgi_app()
 
-    options = {"bind": f"{host}:{port}", "workers": 1, "threads": 8, "when_ready": announce}
+    def stop_background(_server, _worker) -> None:  # type: ignore[no-untyped-def]
+        # In the worker, once it has stopped serving: relays and consumers stop (Kafka
+        # consumers leave their groups) and every database connection is closed.
+        for running in started:
+            running.shutdown()
+
+    options = {
+        "bind": f"{host}:{port}",
+        "workers": 1,
+        "threads": 8,
+        "when_ready": announce,
+        "worker_exit": stop_background,
+    }
     GunicornApp(load, options).run()
 
 
