@@ -72,6 +72,16 @@ def test_creating_a_stream_that_exists_is_refused(store: EventStore) -> None:
     assert raised.value.actual == 1
 
 
+def test_creating_a_stream_that_exists_again_with_its_event_ids_is_a_conflict(store: EventStore) -> None:
+    first = registered()
+    store.append("thing-1", 0, [first])
+
+    with pytest.raises(ConcurrencyError) as raised:
+        store.append("thing-1", 0, [first])  # a retried create: the same event, the same id
+
+    assert raised.value.actual == 1
+
+
 def test_appending_to_a_missing_stream_at_a_version_is_refused(store: EventStore) -> None:
     with pytest.raises(ConcurrencyError) as raised:
         store.append("thing-1", 3, [registered()])

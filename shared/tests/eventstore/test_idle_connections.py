@@ -116,3 +116,36 @@ def test_closing_the_store_and_disposing_the_engine_closes_the_database(
     # SQLite folds its write-ahead log back into the database when the last connection closes.
     assert not database.with_name(f"{database.name}-wal").exists()
     assert database.exists()
+
+
+def test_an_in_memory_database_stays_one_database() -> None:
+    engine = make_engine("sqlite://")
+    try:
+        upgrade(engine, None)
+        store = EventStore(engine, make_registry())
+        store.append("thing-1", 0, [registered()])
+        store.append("thing-2", 0, [registered()])
+
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar() == 2
+        assert len(store.read_all()) == 2
+    finally:
+        engine.dispose()
+
+
+def test_a_statement_still_running_when_the_store_closes_is_not_kept(
+    store: EventStore, engine: Engine
+) -> None:
+    from waymark_shared.eventstore.connections import Borrowed
+
+    store.append("thing-1", 0, [registered()])
+    checkouts: list[object] = []
+    event.listen(engine, "checkout", lambda *args: checkouts.append(args))
+
+    with Borrowed(store) as driver:  # borrowed before the close, given back after it
+        store.close()
+        driver.execute("SELECT 1").fetchall()
+    store.append("thing-2", 0, [registered()])
+    store.append("thing-3", 0, [registered()])
+
+    assert len(checkouts) == 1  # thing-2 took a fresh one, which thing-3 then reused

@@ -163,6 +163,19 @@ def test_valid_plain_data_never_reaches_marshmallow(data: dict[str, Any]) -> Non
     assert _comparable(("ok", loaded[0])) == _comparable(("ok", _registry().validate("Plain", data)))
 
 
+def test_dotted_and_nested_list_fields_load_as_marshmallow_loads_them() -> None:
+    dotted = Schema.from_dict({"a.b": fields.Str(required=True)})()
+    assert compile_plain_loader(dotted) is None  # marshmallow nests it: {"a": {"b": ...}}
+
+    nested = Schema.from_dict({"grid": fields.List(fields.List(fields.Int()), required=True)})()
+    loader = compile_plain_loader(nested)
+    assert loader is not None
+    data = {"grid": [[1, 2], [3]]}
+    loaded, text = loader(data)  # type: ignore[misc]
+    assert loaded == nested.load(data) and text == '{"grid":[[1,2],[3]]}'
+    assert loaded["grid"][0] is not data["grid"][0]  # new lists, not the caller's
+
+
 def test_schemas_with_load_hooks_are_left_to_marshmallow() -> None:
     registry = _registry()
     for name in ("Validates", "PostLoad"):

@@ -47,6 +47,7 @@ def compile_plain_loader(schema: Schema) -> PlainLoader | None:
         check = _plain_check(field)
         if (
             check is None
+            or "." in name  # marshmallow nests the value under each dotted part
             or field.data_key not in (None, name)
             or field.attribute not in (None, name)
             or field.pre_load
@@ -239,12 +240,14 @@ def _list_check(inner: fields.Field) -> Callable[[Any], Any] | None:
     def check_list(value: Any) -> Any:
         if type(value) is not list:
             raise _Fallback
+        items = []
         for item in value:
             if item is None:
                 if not allow_none:
                     raise _Fallback
+                items.append(None)
             else:
-                check(item)
-        return list(value)
+                items.append(check(item))  # a new list for a list inside, as marshmallow makes
+        return items
 
     return check_list

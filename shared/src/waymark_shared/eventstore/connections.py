@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, QueuePool
 from sqlalchemy import exc as sa_exc
 
 if TYPE_CHECKING:
@@ -26,15 +26,26 @@ class IdleConnections:
 
     What the pool would have done is still done: ``engine.dispose()`` gives the engine
     a new pool, and connections kept under the old one are closed, not used; a forked
-    child never uses (or closes) its parent's.
+    child never uses its parent's. Each start (after a dispose, a fork or ``close``) is
+    a new generation, and a connection borrowed in an earlier one is not kept. Only a
+    file database's ``QueuePool`` qualifies: an in-memory database lives and dies with
+    its one connection, which must stay the pool's.
     """
 
-    __slots__ = ("engine", "_pool", "_pid", "_idle")
+    __slots__ = ("engine", "generation", "_pool", "_pid", "_idle")
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self.generation = 0
         self._pool, self._pid = engine.pool, os.getpid()
         self._idle: list[tuple[Any, Any]] = []
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> IdleConnections | None:
+        """Kept connections for a SQLite file database; ``None`` for any other."""
+        if engine.dialect.name != "sqlite" or not isinstance(engine.pool, QueuePool):
+            return None
+        return cls(engine)
 
     def take(self) -> tuple[Any, Any] | None:
         """A kept connection fairy and its driver connection, if there is one."""
@@ -46,9 +57,14 @@ class IdleConnections:
         except IndexError:
             return None
 
-    def keep(self, pooled: Any, driver: Any) -> bool:
-        """Keep ``pooled`` (a connection fairy) for the next statement, if there is room."""
-        if len(self._idle) >= IDLE_KEPT or self.engine.pool is not self._pool:
+    def keep(self, pooled: Any, driver: Any, generation: int) -> bool:
+        """Keep ``pooled`` (a connection fairy borrowed in ``generation``) for the next
+        statement, if there is room."""
+        if (
+            len(self._idle) >= IDLE_KEPT
+            or generation != self.generation
+            or self.engine.pool is not self._pool
+        ):
             return False
         if not pooled.is_detached:
             pooled.detach()  # closed for good when dropped, not handed back to the pool
@@ -60,10 +76,11 @@ class IdleConnections:
         self._start_again()
 
     def _start_again(self) -> None:
+        self.generation += 1
         stale, self._idle = self._idle, []
         inherited = os.getpid() != self._pid
         self._pool, self._pid = self.engine.pool, os.getpid()
-        if not inherited:  # a child must not close what its parent is using
+        if not inherited:  # a child only drops its parent's: no reset or pool events for them here
             for pooled, _ in stale:
                 pooled.close()
 
@@ -72,17 +89,24 @@ class Borrowed:
     """A pooled driver connection in autocommit, for the store's own statements.
 
     Driver errors leave as SQLAlchemy's (``OperationalError`` and so on), and a
-    connection that broke is invalidated rather than handed to the next user.
+    connection that broke is invalidated rather than handed to the next user. Every
+    statement run on it is read to its end (``fetchall``, or ``fetchone`` of a single
+    row) before the block ends: on SQLite a half-read SELECT holds its snapshot, and a
+    kept connection would hand that on.
     """
 
-    __slots__ = ("store", "pooled", "driver")
+    __slots__ = ("store", "pooled", "driver", "generation")
 
     def __init__(self, store: EventStore):
         self.store = store
 
     def __enter__(self) -> Any:
         idle = self.store.idle
-        kept = idle.take() if idle is not None else None
+        if idle is not None:
+            self.generation = idle.generation  # first: a start in between makes it stale
+            kept = idle.take()
+        else:
+            kept = None
         if kept is not None:
             self.pooled, self.driver = kept
             return self.driver
@@ -124,7 +148,11 @@ class Borrowed:
                 self.pooled.invalidate(reset_error)  # in no state to hand on
                 return
         idle = self.store.idle
-        if idle is not None and self._reusable(error) and idle.keep(self.pooled, self.driver):
+        if (
+            idle is not None
+            and self._reusable(error)
+            and idle.keep(self.pooled, self.driver, self.generation)
+        ):
             return
         self.pooled.close()
 

@@ -97,7 +97,7 @@ class EventStore:
         self.registry = registry
         self.dbapi = engine.dialect.loaded_dbapi
         self.sql = PostgresSql(self.dbapi) if is_postgres(engine) else SqliteSql()
-        self.idle = None if is_postgres(engine) else IdleConnections(engine)
+        self.idle = IdleConnections.for_engine(engine)
         self._validator = Normaliser(registry)
         self._inserts: dict[int, Statement] = {}
         mark, visible, order = self.sql.mark, self.sql.visible, self.sql.log_order
@@ -196,11 +196,12 @@ class EventStore:
                 inserted, last = cursor.rowcount, cursor.lastrowid
         except (sa_exc.IntegrityError, self.dbapi.IntegrityError) as error:
             metrics.APPEND_CONFLICTS.labels(self.registry.service).inc()
-            if violates(error, _EVENT_ID_CONSTRAINT):
-                raise DuplicateEventError(f"an event appended to {stream_id} is already stored") from error
-            # SQLite undid the statement alone, so the version can still be read;
-            # PostgreSQL has aborted the whole transaction.
+            # SQLite undid the statement alone, so the version can still be read (and a
+            # stream not at the version expected is the conflict, whichever constraint
+            # SQLite named); PostgreSQL has aborted the whole transaction.
             actual = int(self._run(conn, self._version, [stream_id]).fetchone()[0]) if apart else None
+            if actual in (None, expected) and violates(error, _EVENT_ID_CONSTRAINT):
+                raise DuplicateEventError(f"an event appended to {stream_id} is already stored") from error
             raise ConcurrencyError(stream_id, expected, actual) from error
         if inserted != count:
             metrics.APPEND_CONFLICTS.labels(self.registry.service).inc()
